@@ -1,0 +1,210 @@
+"""Cleaning: raw scraped page text -> title, byline and body spans.
+
+Pure functions. The rules are general patterns of scraped news pages (browser notices,
+photo credits, related links, comment forms, promos, bios, footers, labels, template
+tokens), never line numbers of particular files. Nothing is rewritten: a kept paragraph
+is a list of spans of the decoded text, so quotes stay verbatim and keep their offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .records import CleanDoc, DocMeta, Span
+
+_AGENCIES = (
+    r"Reuters(?: TV)?|AFP|AP(?: Photo)?|Associated Press|Getty(?: Images)?|EPA(?:-EFE)?|"
+    r"Anadolu(?: Agency)?|Xinhua|Bloomberg|Shutterstock|Sipa|NurPhoto|ANI|PTI|UPI|Handout"
+)
+_CREDIT_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Za-z][\w'’.\-]*|\.)){0,4}"
+# "Erik De Castro / Reuters", "Ahmad Al-Rubaye / AFP - Getty Images", "Handout . / Reuters"
+_CREDIT = rf"{_CREDIT_NAME}\s*/\s*(?:{_AGENCIES})(?:\s*[-–—]\s*Getty Images)?"
+_CREDIT_LINE = re.compile(
+    rf"^(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+(?:{_AGENCIES})|(?:{_AGENCIES})(?:\s*/\s*(?:{_AGENCIES}))?)$"
+)
+# A credit glued to the end of a caption: "...Mosul, Iraq.Erik De Castro / Reuters"
+_GLUED_CREDIT = re.compile(rf"(?<=[.!?”\"’)…])\s*(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+Getty Images)\s*$")
+_PAREN_CREDIT = re.compile(rf"\s*\((?:{_AGENCIES})(?: photo| Photo)?\)\s*$")
+_PICTURE_ID = re.compile(r"^(?=[A-Z0-9_-]*\d)(?=[A-Z0-9_-]*[A-Z])[A-Z0-9_-]{6,16}$")
+_TEMPLATE_TOKEN = re.compile(r"\{\{?[A-Za-z_][\w.-]*\}\}?|\[\[[A-Za-z_][\w.-]*\]\]")
+
+# One-line furniture: (reason, pattern). Checked against the stripped line.
+_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(pattern, re.IGNORECASE))
+    for reason, pattern in (
+        ("browser notice", r"\b(IE ?\d+|internet explorer|your browser|another browser)\b.*"
+         r"\b(not supported|supported|upgrade|update|optimal experience)|enable javascript"),
+        ("breadcrumb", r"^(you are here|home\s*[›>»/|])"),
+        ("image label", r"^(image|photo|picture|video|graphic|watch)\s*:\s"),
+        ("related link", r"^(related|read more|read also|also read|see also|more on this|"
+         r"recommended|related coverage|more from \w+)\s*:"),
+        ("vote count", r"^\d[\d,]*\s+(users?|people|readers?|votes?)\b.*\b(voted|votes?|liked?)\b"),
+        ("comment form", r"^(add|post|leave|write|view|show)\s+(a\s+|new\s+|all\s+)*comments?\b|"
+         r"human visitor|automated spam|captcha|solve this simple math|^\d+\s*[-+x×*]\s*\d+\s*=\s*\d*$"),
+        ("promo", r"newsletter|\bsign up\b|\bsubscribe\b|subscription|emailed to you|"
+         r"delivered to your door|ad-free|click here|app updates|download (our|the) app|"
+         r"follow us on|top stories"),
+        ("author bio", r"(\.\.\.|…)\s*read more$|^read more$"),
+        ("contributor note", r"^(the\s+)?[\w .&'-]{2,40}\s+contributed( to this (report|story))?\.?$"),
+        ("timestamp", r"^(updated|published|posted|last updated)\b[^.]{0,40}(\d{4}|[ap]\.?m\.?)$|"
+         r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}"),
+        ("navigation", r"^(load more|most popular|most read|trending( now)?|advertisement|"
+         r"share( this( article)?)?|comments?|see all\b.*|more stories|top stories|skip to .*)$"),
+        ("tags", r"^tags?\b\s*:?\s+\S"),
+        ("copyright", r"^(copyright|©)|all rights reserved"),
+    )
+)
+# After one of these, the rest of the page is footer: bios, comments, promos, links.
+_TAIL_MARKERS = re.compile(
+    r"^(about the (writer|author)|add new comment|copyright\b|©|most popular|load more|"
+    r"comments?$|related (stories|articles)$)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^By\s+(?P<who>[^-–—|]{2,80}?)\s*(?:[-–—|]\s*(?P<rest>.*))?$")
+_TERMINAL = re.compile(r"[.!?…:;\"”’')\]]$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s)")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def iter_lines(raw: str) -> Iterator[_Line]:
+    """Yield the non-blank lines of `raw`, stripped, with their offsets."""
+    pos = 0
+    for chunk in raw.splitlines(keepends=True):
+        body = chunk.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip())
+        text = body.strip()
+        if text:
+            start = pos + lead
+            yield _Line(start, start + len(text), text)
+        pos += len(chunk)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _brand(publisher: str | None) -> str | None:
+    """ "The Jordan Times with AFP" -> "Jordan Times": the outlet's own name."""
+    if not publisher:
+        return None
+    name = re.split(r"\s+(?:with|and|via)\s+", publisher)[0]
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).strip()
+    return name if len(name) >= 3 else None
+
+
+def classify_line(text: str, brand: str | None = None) -> str | None:
+    """Return why a whole line is furniture, or None when it may be body text."""
+    for reason, pattern in _LINE_RULES:
+        if pattern.search(text):
+            return reason
+    if _CREDIT_LINE.match(text):
+        return "photo credit"
+    if _PICTURE_ID.match(text):
+        return "picture id"
+    if brand and len(text.split()) <= 25 and re.search(rf"\b{re.escape(brand)}\b", text):
+        return "promo"  # the outlet talking about itself: "Newsweek is committed to ..."
+    if text.lstrip().startswith(("•", "·", "▪")) and not _TERMINAL.search(text):
+        return "list furniture"
+    return None
+
+
+def body_spans(line: _Line) -> list[Span]:
+    """Spans of a body line with glued credits and template tokens cut out."""
+    text, start = line.text, line.start
+    end = len(text)
+    for pattern in (_GLUED_CREDIT, _PAREN_CREDIT):
+        m = pattern.search(text[:end])
+        if m:
+            end = m.start()
+    # A caption cut short by the page ("... After defeat...") keeps its whole sentences.
+    trimmed = text[:end].rstrip()
+    if end < len(text) and (cut := re.search(r"(?:\.{2,}|…)$", trimmed)):
+        last = None
+        for m in _SENTENCE_END.finditer(trimmed[: cut.start()] + " "):
+            last = m.end()
+        end = last if last is not None else 0
+    spans: list[Span] = []
+    pos = 0
+    for m in _TEMPLATE_TOKEN.finditer(text, 0, end):
+        spans.append(Span(start + pos, start + m.start()))
+        pos = m.end()
+    spans.append(Span(start + pos, start + end))
+    return [_strip(text, start, s) for s in spans if text[s.start - start : s.end - start].strip()]
+
+
+def _strip(text: str, base: int, span: Span) -> Span:
+    piece = text[span.start - base : span.end - base]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece) - len(piece.rstrip())
+    return Span(span.start + lead, span.end - trail)
+
+
+def _is_label(text: str) -> bool:
+    """Short line with no sentence ending: section label, subhead or widget title."""
+    return len(text.split()) < 6 and not _TERMINAL.search(text)
+
+
+def _looks_like_title(text: str) -> bool:
+    words = len(text.split())
+    return 3 <= words <= 30 and not text.endswith((".", ",", ";"))
+
+
+def clean_document(doc_id: int, name: str, raw: str, meta: DocMeta | None,
+                   decode_errors: int = 0) -> CleanDoc:
+    """Split a decoded article into metadata and body paragraphs; furniture is dropped."""
+    brand = _brand(meta.publisher if meta else None)
+    meta_title = _norm(meta.title) if meta else None
+    title: str | None = None
+    byline: str | None = None
+    paragraphs: list[tuple[Span, ...]] = []
+    dropped: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    in_tail = False
+    for line in iter_lines(raw):
+        text = line.text
+        reason: str | None = None
+        if in_tail or _TAIL_MARKERS.match(text):
+            in_tail, reason = True, "footer"
+        elif meta_title and _norm(text) == meta_title:
+            reason, title = "headline", title or text
+        elif (m := _BYLINE.match(text)) and len(text) < 120:
+            reason, byline = "byline", byline or m.group("who").strip()
+        else:
+            reason = classify_line(text, brand)
+        if reason is None and title is None and not paragraphs and meta_title is None \
+                and _looks_like_title(text):
+            reason, title = "headline", text
+        if reason is None and _is_label(text):
+            reason = "label"
+        if reason is None and _norm(text) in seen:
+            reason = "duplicate"
+        if reason is not None:
+            dropped.append((reason, text))
+            continue
+        seen.add(_norm(text))
+        spans = body_spans(line)
+        if spans:
+            paragraphs.append(tuple(spans))
+        else:
+            dropped.append(("photo credit", text))
+    if meta is None:
+        meta = DocMeta(doc=name, title=title or _fallback_title(name, raw, paragraphs))
+    return CleanDoc(doc_id=doc_id, meta=meta, raw=raw, paragraphs=tuple(paragraphs),
+                    dropped=tuple(dropped), decode_errors=decode_errors)
+
+
+def _fallback_title(name: str, raw: str, paragraphs: list[tuple[Span, ...]]) -> str:
+    """No headline found: the first words of the body, else the file name."""
+    if paragraphs:
+        first = paragraphs[0][0]
+        words = raw[first.start : first.end].split()
+        return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+    return name.rsplit(".", 1)[0]

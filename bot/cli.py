@@ -1,0 +1,284 @@
+"""Command line: a thin layer over the library. Each command checks its input, calls one
+library function, renders the result, and turns `BotError`s into one-line messages.
+
+    python -m bot                      chat on a terminal; answer stdin lines otherwise
+    python -m bot ask "question"       one answer (--json for the contract)
+    python -m bot ask < questions.txt  one answer per line (--json: JSON Lines)
+    python -m bot index                rebuild the index explicitly
+    python -m bot sources              list the articles
+    python -m bot chat | discord | eval
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from .errors import BotError, QuestionError
+from .paths import default_corpus, default_index
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def notify(message: str) -> None:
+    """One-line notices (index rebuilt, files skipped) go to stderr, never stdout."""
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Translate library errors into a one-line message and an exit code."""
+    try:
+        yield
+    except QuestionError as exc:
+        fail(str(exc), 2)
+    except BotError as exc:
+        fail(str(exc), 1)
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        sys.exit(130)
+
+
+def corpus_options(func: F) -> F:
+    func = click.option("--index", "index_dir", type=click.Path(path_type=Path),
+                        help="Index folder (default: index/ beside the bundled corpus, "
+                             "or a per-corpus folder in the user cache).")(func)
+    func = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),
+                        help="Folder of articles (default: ./corpus).")(func)
+    return func
+
+
+def resolve_dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
+    corpus = corpus_dir or default_corpus()
+    return corpus, index_dir or default_index(corpus)
+
+
+def open_engine(corpus_dir: Path | None, index_dir: Path | None) -> Any:
+    from .engine import Engine  # deferred: `--help` should not import numpy
+
+    corpus, index = resolve_dirs(corpus_dir, index_dir)
+    return Engine.open(corpus, index, notify, progress=_progress_bar())
+
+
+def _progress_bar() -> Callable[[str, int, int], None] | None:
+    """A progress callback drawing on stderr, only for a terminal and large corpora."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < 20 and "bar" not in state:
+            return
+        if "bar" not in state:
+            state["bar"] = Progress(console=_err_console(), transient=True)
+            state["bar"].start()
+        bar = state["bar"]
+        if stage not in state:
+            state[stage] = bar.add_task(stage, total=total)
+        bar.update(state[stage], completed=done, total=total)
+        if stage == "indexing" and done >= total:
+            bar.stop()
+
+    return update
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Ask questions about a folder of news articles; get verbatim, cited quotes."""
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(chat)
+        else:
+            ctx.invoke(ask)
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (JSON Lines for stdin).")
+@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 10),
+              help="Number of quotes.")
+@click.option("--conversation", is_flag=True,
+              help="Treat stdin lines as turns of one conversation (follow-ups resolved).")
+@corpus_options
+def ask(question: str | None, as_json: bool, top: int, conversation: bool,
+        corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Answer QUESTION, or each line of stdin when no QUESTION is given."""
+    from .render import answer_text
+
+    if question is not None and not question.strip():
+        fail("empty question: ask something about the articles", 2)
+    with errors_to_exit():
+        engine = open_engine(corpus_dir, index_dir)
+        if question is not None:
+            from .answer import answer
+
+            result = answer(engine, question, top=top)
+            if as_json:
+                click.echo(json.dumps(_to_json(result), ensure_ascii=False))
+            else:
+                Console(highlight=False).print(answer_text(result), end="")
+            return
+        _answer_lines(engine, sys.stdin, as_json, top, conversation)
+
+
+def _to_json(result: Any) -> dict[str, Any]:
+    from .render import answer_to_json
+
+    return answer_to_json(result)
+
+
+def _answer_lines(engine: Any, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
+    """One output per input line, in order, so scripts can zip questions with answers."""
+    from .conversation import Conversation
+    from .render import answer_text, error_json
+
+    conv = Conversation(engine)
+    console = Console(highlight=False)
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        try:
+            if conversation:
+                result = conv.ask(line, top=top)
+            else:
+                from .answer import answer
+
+                result = answer(engine, line, top=top)
+        except QuestionError as exc:
+            if as_json:
+                click.echo(json.dumps(error_json(line, str(exc)), ensure_ascii=False))
+            else:
+                console.print(f"Q: {line}\n  ({exc})\n", markup=False)
+            continue
+        if as_json:
+            click.echo(json.dumps(_to_json(result), ensure_ascii=False))
+        else:
+            console.print(f"Q: {line}", markup=False)
+            console.print(answer_text(result))
+        sys.stdout.flush()
+
+
+@main.command()
+@corpus_options
+def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Rebuild the index from the corpus folder."""
+    from .build import build_index
+
+    corpus, index_path = resolve_dirs(corpus_dir, index_dir)
+    with errors_to_exit():
+        report = build_index(corpus, index_path, _progress_bar() or _quiet)
+    for line in report.notes:
+        notify(f"note: {line}")
+    for line in report.skipped:
+        notify(f"skipped {line}")
+    skipped = f", {len(report.skipped)} file(s) skipped" if report.skipped else ""
+    click.echo(f"Indexed {report.articles} articles, {report.passages} passages, "
+               f"{report.sentences} sentences ({report.terms} terms){skipped} "
+               f"in {sum(report.seconds.values()):.2f}s -> {index_path}")
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@corpus_options
+def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """List the articles in the corpus."""
+    from .render import full_date, sources_text
+
+    with errors_to_exit():
+        engine = open_engine(corpus_dir, index_dir)
+    docs = engine.documents
+    if as_json:
+        click.echo(json.dumps([{"doc": d.doc, "title": d.title, "publisher": d.publisher,
+                                "published": full_date(d.published), "date": d.published,
+                                "byline": d.byline} for d in docs], ensure_ascii=False))
+    else:
+        Console(highlight=False).print(sources_text(docs), end="")
+
+
+@main.command()
+@corpus_options
+def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Open the interactive chat (reads stdin lines when it is not a terminal)."""
+    if not sys.stdin.isatty():
+        with errors_to_exit():
+            engine = open_engine(corpus_dir, index_dir)
+            _answer_lines(engine, sys.stdin, False, 3, True)
+        return
+    from .repl import run_repl
+
+    with errors_to_exit():
+        engine = open_engine(corpus_dir, index_dir)
+        run_repl(engine)
+
+
+_GATES = {"hit1": "hit@1", "hit3": "hit@3", "abstain": "abstain_recall"}
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 10),
+              help="Quotes per answer considered for hit@3 and MRR@K.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and failures as JSON.")
+@click.option("--min-hit1", type=click.FloatRange(0, 1), help="Fail when hit@1 is lower.")
+@click.option("--min-hit3", type=click.FloatRange(0, 1), help="Fail when hit@3 is lower.")
+@click.option("--min-abstain", type=click.FloatRange(0, 1),
+              help="Fail when abstention recall (unanswerable cases declined) is lower.")
+@corpus_options
+def eval_cmd(file: Path, top: int, as_json: bool, min_hit1: float | None,
+             min_hit3: float | None, min_abstain: float | None, corpus_dir: Path | None,
+             index_dir: Path | None) -> None:
+    """Run the question FILE (JSON Lines) and report hit@1/3, MRR, abstention,
+    faithfulness and latency. Exits 1 when a --min-* threshold is not met."""
+    from .evaluate import evaluate, load_cases, metrics, report_json
+    from .render import eval_table
+
+    with errors_to_exit():
+        cases = load_cases(file)
+        engine = open_engine(corpus_dir, index_dir)
+        results = evaluate(engine, cases, top, _eval_progress(len(cases)))
+    m = metrics(results, top)
+    if as_json:
+        click.echo(json.dumps(report_json(results, top), ensure_ascii=False, indent=1))
+    else:
+        Console(highlight=False).print(eval_table(m, results, top))
+    below = [f"{key} {m[key]:.3f} < {limit:.3f}"
+             for key, limit in (("hit@1", min_hit1), ("hit@3", min_hit3),
+                                ("abstain_recall", min_abstain))
+             if limit is not None and m[key] < limit]
+    if m["unfaithful"]:
+        below.append(f"{len(m['unfaithful'])} quote(s) not verbatim")
+    if below:
+        fail("below threshold: " + "; ".join(below), 1)
+
+
+def _eval_progress(total: int) -> Callable[[int, int], None] | None:
+    bar = _progress_bar()
+    if bar is None or total < 20:
+        return None
+    return lambda done, n: bar("evaluating", done, n) if done < n else bar("indexing", 1, 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

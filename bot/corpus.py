@@ -1,0 +1,191 @@
+"""Reading the corpus folder: article files, their encodings, and `metadata.json`.
+
+This is the only module that reads article files. Every problem with a single file is a
+warning that names it (the build summary lists them); only a missing or empty corpus
+folder is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import CorpusError
+from .records import DocMeta
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+METADATA_FILE = "metadata.json"
+MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are skipped: not an article
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    name: str  # path relative to the corpus folder, with "/" separators
+    text: str  # decoded text; control characters replaced by spaces (offsets unchanged)
+    sha256: str
+    decode_note: str | None  # e.g. "12 undecodable bytes replaced"
+    decode_errors: int
+
+
+@dataclass(frozen=True)
+class CorpusListing:
+    folder: Path
+    files: tuple[str, ...]
+    metadata: dict[str, DocMeta]
+    metadata_sha256: str
+
+
+def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
+    """Article files under `folder` (recursively, sorted) and the parsed metadata."""
+    if not folder.exists():
+        raise CorpusError(f"corpus folder not found: {folder}")
+    if not folder.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {folder}")
+    warnings: list[str] = []
+    names: list[str] = []
+    root = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.startswith(".") or not fn.lower().endswith(ARTICLE_SUFFIXES):
+                continue
+            path = Path(dirpath, fn)
+            if path.is_symlink() and not _inside(path, root):
+                warnings.append(f"skipped {fn}: symlink points outside the corpus folder")
+                continue
+            names.append(path.relative_to(root).as_posix())
+    meta, meta_sha, meta_warn = _read_metadata(root)
+    warnings.extend(meta_warn)
+    return CorpusListing(root, tuple(names), meta, meta_sha), warnings
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root)
+    except (OSError, ValueError, RuntimeError):
+        return False
+    return True
+
+
+def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
+    path = root / METADATA_FILE
+    if not path.exists():
+        return {}, "", []
+    try:
+        data = path.read_bytes()
+        entries = json.loads(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return {}, "", [f"ignored {METADATA_FILE}: {exc}"]
+    if not isinstance(entries, dict):
+        return {}, "", [f"ignored {METADATA_FILE}: expected an object keyed by file name"]
+    out: dict[str, DocMeta] = {}
+    warnings: list[str] = []
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+            warnings.append(f"ignored metadata for {name}: needs at least a \"title\" string")
+            continue
+        out[name] = DocMeta(
+            doc=name,
+            title=entry["title"],
+            publisher=_str_or_none(entry.get("publisher")),
+            published=_date_or_none(entry.get("published")),
+            byline=_str_or_none(entry.get("byline")),
+            url=_str_or_none(entry.get("url")),
+        )
+    return out, hashlib.sha256(data).hexdigest(), warnings
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _date_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and _ISO_PARTIAL.match(value) else None
+
+
+def read_article(folder: Path, name: str) -> RawArticle:
+    """Read and decode one article. Raises OSError/ValueError for the caller to report."""
+    path = folder / name
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    data = path.read_bytes()
+    text, note, errors = decode(data)
+    if name.lower().endswith((".html", ".htm")):
+        text = html_to_text(text)
+    return RawArticle(name, text, hashlib.sha256(data).hexdigest(), note, errors)
+
+
+def decode(data: bytes) -> tuple[str, str | None, int]:
+    """Decode article bytes: BOMs honoured, UTF-8, then cp1252, else UTF-8 with
+    replacement. Returns (text, note for the build summary, count of replaced chars)."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if data.count(b"\x00") > len(data) // 10:
+            raise ValueError("looks binary (many NUL bytes)")
+    note: str | None = None
+    errors = 0
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+        note = "decoded as UTF-16"
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+                note = "not UTF-8; decoded as Windows-1252"
+            except UnicodeDecodeError:
+                text = data.decode("utf-8", errors="replace")
+    errors = text.count("\ufffd")
+    if errors:
+        note = f"{errors} undecodable byte(s) replaced"
+    controls = len(_CONTROL.findall(text))
+    if controls:
+        text = _CONTROL.sub(" ", text)
+        note = (note + "; " if note else "") + f"{controls} control character(s) blanked"
+    return text, note, errors
+
+
+class _TextExtractor(HTMLParser):
+    _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+              "article", "blockquote", "figcaption", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(" ".join(data.split()) if data.strip() else "")
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one block element per paragraph. For HTML files the
+    verbatim contract holds against this text, since the markup itself is not prose."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

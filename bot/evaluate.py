@@ -1,0 +1,239 @@
+"""Scripted evaluation: run a question file through the same `answer` the bot uses.
+
+Metrics: hit@1, hit@3 and MRR@K over answerable cases; precision and recall of declining
+on unanswerable ones; faithfulness (every quote verbatim in the file it cites); latency
+p50/p95 per question with the index loaded. Case parsing and scoring are pure; reading
+cited files for the faithfulness check is the only I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .conversation import Conversation
+from .corpus import read_article
+from .engine import Engine
+from .errors import BotError, EvalFileError
+from .records import Answer
+from .segment import collapse
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    turns: tuple[str, ...]  # one turn for a plain question; only the last is scored
+    pattern: re.Pattern[str] | None = None
+    answers: tuple[str, ...] = ()
+    unanswerable: bool = False
+    doc: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:
+        if self.unanswerable:
+            return "(decline)"
+        want = self.pattern.pattern if self.pattern else " | ".join(self.answers)
+        return want + (f"  in {self.doc}" if self.doc else "")
+
+
+@dataclass
+class CaseResult:
+    id: str
+    question: str
+    expected: str
+    unanswerable: bool
+    answered: bool = False
+    rank: int | None = None  # 1-based rank of the first correct quote
+    top_quote: str | None = None
+    top_doc: str | None = None
+    error: str | None = None
+    latency_ms: list[float] = field(default_factory=list)
+    unfaithful: list[str] = field(default_factory=list)
+    quotes: int = 0  # quotes checked for faithfulness, over every turn
+    tags: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        if self.error:
+            return False
+        return not self.answered if self.unanswerable else self.rank == 1
+
+
+def parse_case(obj: Any, where: str) -> Case:
+    if not isinstance(obj, dict):
+        raise EvalFileError(f"{where}: a case must be a JSON object")
+    cid = obj.get("id")
+    if not isinstance(cid, str) or not cid:
+        raise EvalFileError(f"{where}: missing \"id\"")
+    turns = obj.get("turns")
+    if turns is None:
+        q = obj.get("question")
+        if not isinstance(q, str):
+            raise EvalFileError(f"{where} ({cid}): needs \"question\" or \"turns\"")
+        turns = [q]
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
+        raise EvalFileError(f"{where} ({cid}): \"turns\" must be a non-empty list of strings")
+    unanswerable = obj.get("unanswerable") is True
+    pattern = None
+    answers: tuple[str, ...] = ()
+    if not unanswerable:
+        if isinstance(obj.get("answer"), str):
+            try:
+                pattern = re.compile(obj["answer"])
+            except re.error as exc:
+                raise EvalFileError(f"{where} ({cid}): bad regex: {exc}") from exc
+        elif isinstance(obj.get("answers"), list) and obj["answers"]:
+            answers = tuple(str(a) for a in obj["answers"])
+        else:
+            raise EvalFileError(f"{where} ({cid}): needs \"answer\", \"answers\" or "
+                                f"\"unanswerable\": true")
+    doc = obj.get("doc") if isinstance(obj.get("doc"), str) else None
+    tags = tuple(str(t) for t in obj.get("tags", []) if isinstance(t, str))
+    return Case(cid, tuple(turns), pattern, answers, unanswerable, doc, tags)
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"cannot read {path}: {exc}") from exc
+    cases = []
+    seen: set[str] = set()
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{path.name}:{n}: not JSON ({exc.msg})") from exc
+        case = parse_case(obj, f"{path.name}:{n}")
+        if case.id in seen:
+            raise EvalFileError(f"{path.name}:{n}: duplicate id {case.id!r}")
+        seen.add(case.id)
+        cases.append(case)
+    if not cases:
+        raise EvalFileError(f"{path} holds no cases")
+    return cases
+
+
+def is_correct(case: Case, text: str, doc: str) -> bool:
+    if case.doc and doc != case.doc:
+        return False
+    flat = collapse(text)
+    if case.pattern is not None:
+        return case.pattern.search(flat) is not None
+    return any(collapse(a) in flat for a in case.answers)
+
+
+class Verbatim:
+    """Checks quotes against the cited files, decoding each file once."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.corpus_dir = corpus_dir
+        self._texts: dict[str, str] = {}
+
+    def problems(self, ans: Answer) -> list[str]:
+        out = []
+        cited = {s.citation: s.doc for s in ans.sources}
+        for q in ans.quotes:
+            if cited.get(q.citation) != q.doc:
+                out.append(f"quote cites [{q.citation}] but no source {q.doc} has that number")
+            if collapse(q.text) not in self._text(q.doc):
+                out.append(f"not verbatim in {q.doc}: {q.text[:80]}")
+        return out
+
+    def _text(self, doc: str) -> str:
+        if doc not in self._texts:
+            try:
+                self._texts[doc] = collapse(read_article(self.corpus_dir, doc).text)
+            except (OSError, ValueError):
+                self._texts[doc] = ""
+        return self._texts[doc]
+
+
+def run_case(engine: Engine, case: Case, top: int, verbatim: Verbatim) -> CaseResult:
+    res = CaseResult(case.id, case.turns[-1], case.expected, case.unanswerable, tags=case.tags)
+    conv = Conversation(engine)
+    for turn in case.turns:
+        t0 = time.perf_counter()
+        try:
+            ans = conv.ask(turn, top=top)
+        except BotError as exc:
+            res.latency_ms.append((time.perf_counter() - t0) * 1000)
+            if turn is case.turns[-1]:
+                res.error = str(exc)
+            continue
+        res.latency_ms.append((time.perf_counter() - t0) * 1000)
+        res.unfaithful.extend(verbatim.problems(ans))
+        res.quotes += len(ans.quotes)
+    if res.error:
+        return res
+    res.answered = ans.answered
+    if ans.quotes:
+        res.top_quote, res.top_doc = ans.quotes[0].text, ans.quotes[0].doc
+    if not case.unanswerable:
+        for i, q in enumerate(ans.quotes, 1):
+            if is_correct(case, q.text, q.doc):
+                res.rank = i
+                break
+    return res
+
+
+def evaluate(engine: Engine, cases: Sequence[Case], top: int = 5,
+             progress: Callable[[int, int], None] | None = None) -> list[CaseResult]:
+    verbatim = Verbatim(engine.corpus_dir)
+    results = []
+    for i, case in enumerate(cases):
+        results.append(run_case(engine, case, top, verbatim))
+        if progress:
+            progress(i + 1, len(cases))
+    return results
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
+    answerable = [r for r in results if not r.unanswerable]
+    unanswerable = [r for r in results if r.unanswerable]
+    declined = [r for r in results if not r.answered and not r.error]
+    n_a = len(answerable) or 1
+    latencies = [ms for r in results for ms in r.latency_ms]
+    unfaithful = [f"{r.id}: {p}" for r in results for p in r.unfaithful]
+    right_declines = sum(1 for r in unanswerable if not r.answered and not r.error)
+    return {
+        "cases": len(results),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "hit@1": sum(1 for r in answerable if r.rank == 1) / n_a,
+        "hit@3": sum(1 for r in answerable if r.rank is not None and r.rank <= 3) / n_a,
+        f"mrr@{top}": statistics.fmean(1 / r.rank if r.rank else 0.0 for r in answerable)
+        if answerable else 0.0,
+        "abstain_precision": right_declines / len(declined) if declined else 1.0,
+        "abstain_recall": right_declines / len(unanswerable) if unanswerable else 1.0,
+        "wrongly_declined": sum(1 for r in answerable if not r.answered) / n_a,
+        "quotes_checked": sum(r.quotes for r in results),
+        "faithfulness": 1.0 - len(unfaithful) / max(1, sum(r.quotes for r in results)),
+        "unfaithful": unfaithful,
+        "errors": [f"{r.id}: {r.error}" for r in results if r.error],
+        "latency_p50_ms": round(_pct(latencies, 0.50), 3),
+        "latency_p95_ms": round(_pct(latencies, 0.95), 3),
+    }
+
+
+def report_json(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
+    return {"metrics": metrics(results, top),
+            "failures": [asdict(r) for r in results if not r.passed],
+            "cases": [{"id": r.id, "passed": r.passed, "rank": r.rank, "answered": r.answered}
+                      for r in results]}

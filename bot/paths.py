@@ -1,0 +1,39 @@
+"""Where the corpus and index live by default, and where user data goes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir, user_data_dir
+
+APP = "newsqa"
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def default_corpus() -> Path:
+    """$NEWSQA_CORPUS, else ./corpus, else the corpus bundled next to the package."""
+    env = os.environ.get("NEWSQA_CORPUS")
+    if env:
+        return Path(env)
+    here = Path("corpus")
+    return here if here.is_dir() else _REPO / "corpus"
+
+
+def default_index(corpus: Path) -> Path:
+    """$NEWSQA_INDEX; else `index/` beside a folder named `corpus` (the repository
+    layout); else a per-corpus folder in the user cache, so two corpora never evict
+    each other's index."""
+    env = os.environ.get("NEWSQA_INDEX")
+    if env:
+        return Path(env)
+    resolved = corpus.resolve()
+    if resolved.name == "corpus" and os.access(resolved.parent, os.W_OK):
+        return resolved.parent / "index"
+    key = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
+    return Path(user_cache_dir(APP)) / "indexes" / f"{resolved.name}-{key}"
+
+
+def history_file() -> Path:
+    return Path(user_data_dir(APP)) / "chat_history"

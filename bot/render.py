@@ -1,0 +1,145 @@
+"""Rendering an `Answer` for people (terminal text) and machines (the JSON contract).
+
+Pure functions: they take values and return strings, `rich.text.Text` or dicts. Whether
+colour reaches the terminal is decided by the caller's `rich.console.Console`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from .records import Answer, DocMeta, Source
+
+
+def full_date(published: str | None) -> str | None:
+    """The contract's "published": a full YYYY-MM-DD date, else null."""
+    return published if published and len(published) == 10 else None
+
+
+def human_date(published: str | None) -> str | None:
+    """ "2017-06-29" -> "29 June 2017"; "2017-06" -> "June 2017"; "2017" -> "2017"."""
+    if not published:
+        return None
+    try:
+        if len(published) == 10:
+            d = dt.date.fromisoformat(published)
+            return f"{d.day} {d:%B %Y}"
+        if len(published) == 7:
+            return dt.date.fromisoformat(published + "-01").strftime("%B %Y")
+    except ValueError:
+        return published
+    return published
+
+
+def source_line(title: str, publisher: str | None, published: str | None) -> str:
+    parts = [p for p in (publisher, human_date(published)) if p]
+    return f"{title} — {', '.join(parts)}" if parts else title
+
+
+def answer_to_json(ans: Answer) -> dict[str, Any]:
+    """The JSON contract other tools depend on (extra fields are allowed)."""
+    return {
+        "question": ans.question,
+        "answered": ans.answered,
+        "message": ans.message,
+        "quotes": [
+            {"text": q.text, "citation": q.citation, "doc": q.doc, "score": q.score,
+             "start": q.start, "end": q.end, "passage": q.passage_id, "matched": list(q.matched)}
+            for q in ans.quotes
+        ],
+        "sources": [_source_json(s) for s in ans.sources],
+        "resolved_question": ans.resolved_question,
+    }
+
+
+def _source_json(s: Source) -> dict[str, Any]:
+    return {"citation": s.citation, "doc": s.doc, "title": s.title, "publisher": s.publisher,
+            "published": full_date(s.published), "date": s.published}
+
+
+def error_json(question: str, message: str) -> dict[str, Any]:
+    """What a batch line gets when its question cannot be asked at all."""
+    return {"question": question, "answered": False, "message": message, "quotes": [],
+            "sources": [], "error": message}
+
+
+def highlight(text: str, words: tuple[str, ...], style: str = "bold yellow") -> Text:
+    out = Text(text)
+    for word in sorted(set(words), key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+            out.stylize(style, m.start(), m.end())
+    return out
+
+
+def answer_text(ans: Answer) -> Text:
+    """Readable answer: numbered quotes, then a sources footer."""
+    out = Text()
+    if ans.resolved_question:
+        out.append(f"(follow-up, read as: {ans.resolved_question})\n", style="dim")
+    if not ans.answered:
+        out.append(ans.message or "The articles don't say.", style="italic")
+        out.append("\n")
+        return out
+    for q in ans.quotes:
+        out.append(f"[{q.citation}] ", style="bold cyan")
+        out.append_text(highlight(q.text, q.matched))
+        out.append("\n")
+    out.append("\nSources\n", style="bold")
+    for s in ans.sources:
+        out.append(f"[{s.citation}] ", style="bold cyan")
+        out.append(source_line(s.title, s.publisher, s.published))
+        out.append(f"  ({s.doc})\n", style="dim")
+    return out
+
+
+def sources_text(docs: list[DocMeta]) -> Text:
+    out = Text()
+    for i, d in enumerate(docs, 1):
+        out.append(f"{i:>3}. ", style="bold cyan")
+        out.append(source_line(d.title, d.publisher, d.published))
+        out.append(f"  ({d.doc})\n", style="dim")
+    return out
+
+
+def eval_table(m: dict[str, Any], results: Any, top: int) -> Group:
+    """Metrics summary, then every failed case with what was expected and what came back."""
+    table = Table(title="Evaluation", show_header=True, header_style="bold")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key in ("cases", "answerable", "unanswerable"):
+        table.add_row(key, str(m[key]))
+    for key in ("hit@1", "hit@3", f"mrr@{top}", "abstain_precision", "abstain_recall",
+                "wrongly_declined", "faithfulness"):
+        table.add_row(key, f"{m[key]:.3f}")
+    table.add_row("quotes checked", str(m["quotes_checked"]))
+    table.add_row("latency p50 (ms)", f"{m['latency_p50_ms']:.2f}")
+    table.add_row("latency p95 (ms)", f"{m['latency_p95_ms']:.2f}")
+    parts: list[Any] = [table]
+    failed = [r for r in results if not r.passed]
+    if failed:
+        parts.append(Text(f"\nFailed cases ({len(failed)})", style="bold"))
+    for r in failed:
+        given = r.error and f"error: {r.error}" or (
+            (f"[correct at rank {r.rank}] " if r.rank else "")
+            + (f"{_clip(r.top_quote)} ({r.top_doc})" if r.top_quote else "(declined)"))
+        block = Text()
+        block.append(f"✗ {r.id}", style="bold red")
+        block.append(f"  {r.question}\n")
+        block.append("    expected: ", style="dim")
+        block.append(f"{r.expected}\n")
+        block.append("    top quote: ", style="dim")
+        block.append(given)
+        parts.append(block)
+    for line in m["unfaithful"]:
+        parts.append(Text(f"NOT VERBATIM: {line}", style="bold red"))
+    return Group(*parts)
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,167 @@
+"""Sentences and passages.
+
+Sentences come from nltk's Punkt with parameters built here, never downloaded: Punkt is
+trained on (a sample of) the corpus itself for orthographic context, then given the
+abbreviations news text uses. The parameters are saved in the index as JSON.
+
+Passages follow paragraphs: short paragraphs merge with their neighbours, long ones split
+between sentences, so BM25 compares passages of similar length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+
+from .records import CleanDoc, Passage, Sentence, Span
+
+# Lower-cased, without the final period, as Punkt stores them.
+NEWS_ABBREVIATIONS: frozenset[str] = frozenset(
+    """
+    gen lt col brig maj sgt cpl pvt capt cmdr adm gov sen rep reps sens pres supt insp
+    mr mrs ms dr prof rev st mt ft jr sr gens cols
+    u.s u.n u.k e.u u.s.a d.c a.m p.m e.g i.e etc vs no nos dept est approx inc corp co ltd
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
+    neb nev okla ore pa tenn tex va vt wash wis wyo
+    """.split()
+)
+# Words that stay abbreviations even before a capitalised word ("Col. Ryan Dillon").
+_TITLE_ABBREVIATIONS = frozenset(
+    "gen lt col brig maj sgt cpl pvt capt cmdr adm gov sen rep pres supt insp "
+    "mr mrs ms dr prof rev st mt ft gens cols".split()
+)
+_TRAIN_CHARS = 2_000_000  # Punkt only needs a sample; training on 1M passages is wasted time
+
+PASSAGE_MIN_WORDS = 40
+PASSAGE_MAX_WORDS = 160
+
+
+def train_punkt(texts: Iterable[str]) -> PunktParameters:
+    """Punkt parameters learnt from `texts` plus the news abbreviations above."""
+    sample: list[str] = []
+    size = 0
+    for text in texts:
+        sample.append(text)
+        size += len(text)
+        if size >= _TRAIN_CHARS:
+            break
+    trainer = PunktTrainer()
+    trainer.INCLUDE_ALL_COLLOCS = False
+    trainer.train("\n\n".join(sample), finalize=True)
+    params = trainer.get_params()
+    params.abbrev_types.update(NEWS_ABBREVIATIONS)
+    return params
+
+
+def punkt_to_json(params: PunktParameters) -> dict[str, Any]:
+    return {
+        "abbrev_types": sorted(params.abbrev_types),
+        "collocations": sorted([a, b] for a, b in params.collocations),
+        "sent_starters": sorted(params.sent_starters),
+        "ortho_context": dict(sorted(params.ortho_context.items())),
+    }
+
+
+def punkt_from_json(data: dict[str, Any]) -> PunktParameters:
+    params = PunktParameters()
+    params.abbrev_types = set(data["abbrev_types"])
+    params.collocations = {(a, b) for a, b in data["collocations"]}
+    params.sent_starters = set(data["sent_starters"])
+    for word, flags in data["ortho_context"].items():
+        params.ortho_context[word] = int(flags)
+    return params
+
+
+class SentenceSplitter:
+    """Punkt over spans of a document, returning spans (offsets into the same text)."""
+
+    def __init__(self, params: PunktParameters) -> None:
+        self._punkt = PunktSentenceTokenizer(params)
+
+    def split(self, raw: str, span: Span) -> list[Span]:
+        text = raw[span.start : span.end]
+        out: list[Span] = []
+        for start, end in self._punkt.span_tokenize(text):
+            for s, e in _split_after_place_abbrev(text, start, end):
+                out.append(Span(span.start + s, span.start + e))
+        return out
+
+
+# "... in West Palm Beach, Fla. “There’s ISIS ..." - Punkt keeps a known abbreviation
+# joined to the next word; an abbreviation that is not a title, followed by an opening
+# quotation mark, does end the sentence.
+_PLACE_ABBREV_THEN_QUOTE = re.compile(r"\b([A-Za-z][a-z]{1,4})\.\s+(?=[“\"][A-Z])")
+
+
+def _split_after_place_abbrev(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _PLACE_ABBREV_THEN_QUOTE.finditer(text, start, end):
+        word = m.group(1).lower()
+        if word in NEWS_ABBREVIATIONS and word not in _TITLE_ABBREVIATIONS:
+            pieces.append((pos, m.start(1) + len(m.group(1)) + 1))
+            pos = m.end()
+    pieces.append((pos, end))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+def collapse(text: str) -> str:
+    """Collapse every whitespace run (including NBSP) to one space: the only edit quotes get."""
+    return " ".join(text.split())
+
+
+def segment(docs: Sequence[CleanDoc], splitter: SentenceSplitter
+            ) -> tuple[list[Passage], list[Sentence]]:
+    """Cut documents into passages and sentences with global ids, in document order."""
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    for doc in docs:
+        paras = [
+            [sp for span in para for sp in splitter.split(doc.raw, span)] for para in doc.paragraphs
+        ]
+        for group in _group_paragraphs([p for p in paras if p], doc.raw):
+            pid = len(passages)
+            first = len(sentences)
+            for sp in group:
+                sentences.append(Sentence(len(sentences), doc.doc_id, pid, sp.start, sp.end,
+                                          collapse(doc.raw[sp.start : sp.end])))
+            passages.append(Passage(pid, doc.doc_id, group[0].start, group[-1].end,
+                                    first, len(sentences)))
+    return passages, sentences
+
+
+def _words(raw: str, spans: Sequence[Span]) -> int:
+    return sum(len(raw[s.start : s.end].split()) for s in spans)
+
+
+def _group_paragraphs(paras: list[list[Span]], raw: str) -> list[list[Span]]:
+    """Merge short paragraphs forward, split long ones between sentences."""
+    groups: list[list[Span]] = []
+    current: list[Span] = []
+    for para in paras:
+        for chunk in _split_long(para, raw):
+            current.extend(chunk)
+            if _words(raw, current) >= PASSAGE_MIN_WORDS:
+                groups.append(current)
+                current = []
+    if current:  # a short tail joins the previous passage unless that would be too long
+        if groups and _words(raw, groups[-1]) + _words(raw, current) <= PASSAGE_MAX_WORDS:
+            groups[-1].extend(current)
+        else:
+            groups.append(current)
+    return groups
+
+
+def _split_long(para: list[Span], raw: str) -> list[list[Span]]:
+    if _words(raw, para) <= PASSAGE_MAX_WORDS:
+        return [para]
+    chunks: list[list[Span]] = [[]]
+    for sp in para:
+        if chunks[-1] and _words(raw, chunks[-1]) + _words(raw, [sp]) > PASSAGE_MAX_WORDS:
+            chunks.append([])
+        chunks[-1].append(sp)
+    return chunks
