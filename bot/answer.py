@@ -50,17 +50,33 @@ class QueryTerm:
     weight: float
     alternatives: frozenset[str]  # synonyms that also count, with SYNONYM_CREDIT
     carried: bool = False
+    entity: bool = False  # written with a capital inside the question: a name
+    known: bool = True  # the corpus uses the word or one of its synonyms
 
 
 def question_stems(question: str) -> tuple[list[str], list[str]]:
-    """Unique content stems of the question, in order, with the word each came from."""
+    """Unique content stems of the question, in order, with the word each came from.
+    The word is the whole whitespace-delimited word ("al-Baghdadi" for "al")."""
     stems: list[str] = []
     surfaces: list[str] = []
     for stem, start, end in tokens.spans(question):
         if stem not in stems:
             stems.append(stem)
-            surfaces.append(question[start:end])
+            lo = question.rfind(" ", 0, start) + 1
+            hi = question.find(" ", end)
+            word = question[lo : hi if hi >= 0 else len(question)]
+            surfaces.append(word.strip("?!.,;:\"'“”‘’()"))
     return stems, surfaces
+
+
+def _is_entity(question: str, word: str) -> bool:
+    """A word written with a capital (not just because it opens the question), or an
+    acronym, is a name."""
+    if len(word) > 1 and word.isupper():
+        return True
+    if word[:1].islower() and not any(part[:1].isupper() for part in word.split("-")):
+        return False
+    return not question.lstrip(" \"'“‘(").startswith(word)
 
 
 def validate(question: str) -> str:
@@ -68,13 +84,15 @@ def validate(question: str) -> str:
     if not q:
         raise QuestionError("empty question: ask something about the articles")
     if len(q) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"question too long ({len(q):,} characters; the limit is "
-                            f"{MAX_QUESTION_CHARS:,})")
+        raise QuestionError(
+            f"question too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
+        )
     return q
 
 
-def answer(engine: Engine, question: str, top: int = DEFAULT_TOP,
-           history: Sequence[Turn] = ()) -> Answer:
+def answer(
+    engine: Engine, question: str, top: int = DEFAULT_TOP, history: Sequence[Turn] = ()
+) -> Answer:
     """Answer `question` from the index with up to `top` verbatim, cited quotes."""
     t0 = time.perf_counter()
     q = validate(question)
@@ -84,13 +102,21 @@ def answer(engine: Engine, question: str, top: int = DEFAULT_TOP,
     carried = [s for s in carried_stems(q, stems, history) if s not in stems]
     if not stems:
         if not carried:
-            raise QuestionError("the question has no searchable words (only stopwords or "
-                                "symbols)")
+            raise QuestionError("the question has no searchable words (only stopwords or symbols)")
         # "Where was he when he said it?": all pronouns, so the earlier turn is the query.
         stems, surfaces, carried = carried, list(carried), []
-    terms = _weigh(engine, stems, surfaces, carried)
-    query = [*stems, *sorted({a for t in terms if not t.carried for a in t.alternatives}),
-             *carried]
+    terms = _weigh(engine, q, stems, surfaces, carried)
+    unknown = [t.surface for t in terms if t.entity and not t.known]
+    if unknown:
+        # A name the corpus never uses: whatever else matches, the articles are not
+        # about what was asked.
+        return Answer(
+            question=q,
+            answered=False,
+            message=f"{NO_ANSWER} They never mention {', '.join(unknown)}.",
+            timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
+        )
+    query = [*stems, *sorted({a for t in terms if not t.carried for a in t.alternatives}), *carried]
     cand, scores = bm25.score_candidates(engine.index.postings, query)
     passages = bm25.top_k(cand, scores, CANDIDATE_PASSAGES)
     t1 = time.perf_counter()
@@ -99,11 +125,23 @@ def answer(engine: Engine, question: str, top: int = DEFAULT_TOP,
     chosen = _select(scored, top)
     timings = {"retrieve": (t1 - t0) * 1000, "rank": (time.perf_counter() - t1) * 1000}
     if not chosen:
-        return Answer(question=q, answered=False, message=NO_ANSWER,
-                      resolved_question=resolved, timings_ms=timings)
+        return Answer(
+            question=q,
+            answered=False,
+            message=NO_ANSWER,
+            resolved_question=resolved,
+            timings_ms=timings,
+        )
     quotes, sources = _cite(engine, chosen, terms)
-    return Answer(question=q, answered=True, message=None, quotes=quotes, sources=sources,
-                  resolved_question=resolved, timings_ms=timings)
+    return Answer(
+        question=q,
+        answered=True,
+        message=None,
+        quotes=quotes,
+        sources=sources,
+        resolved_question=resolved,
+        timings_ms=timings,
+    )
 
 
 def _sentence_idf(engine: Engine, stem: str) -> float:
@@ -115,13 +153,23 @@ def _sentence_idf(engine: Engine, stem: str) -> float:
     return math.log(1 + (n_sent - df + 0.5) / (df + 0.5))
 
 
-def _weigh(engine: Engine, stems: list[str], surfaces: list[str], carried: list[str]
-           ) -> list[QueryTerm]:
+def _weigh(
+    engine: Engine, question: str, stems: list[str], surfaces: list[str], carried: list[str]
+) -> list[QueryTerm]:
     terms = []
     vocab = engine.index.postings.vocab
     for stem, surface in zip(stems, surfaces, strict=True):
         alts = frozenset(a for a in synonyms(stem) if a in vocab)
-        terms.append(QueryTerm(stem, surface, _sentence_idf(engine, stem), alts))
+        terms.append(
+            QueryTerm(
+                stem,
+                surface,
+                _sentence_idf(engine, stem),
+                alts,
+                entity=_is_entity(question, surface),
+                known=stem in vocab or bool(alts),
+            )
+        )
     for stem in carried:
         terms.append(QueryTerm(stem, stem, _sentence_idf(engine, stem), frozenset(), True))
     return terms
@@ -134,6 +182,20 @@ class _Candidate:
     coverage: float
     score: float
     stems: frozenset[str]
+    predicate: bool
+    parts: tuple[frozenset[str], ...] = ()  # stems of each sentence, for near-duplicates  # matches a word of the question that is not a name (or none exist)
+
+
+def _matches(t: QueryTerm, stems: frozenset[str]) -> bool:
+    return t.stem in stems or bool(t.alternatives & stems)
+
+
+def _predicate_matched(terms: Sequence[QueryTerm], stems: frozenset[str]) -> bool:
+    """ "When was Baghdadi killed?" is not answered by a sentence that only names
+    Baghdadi: when the question has words besides names that the corpus uses, one of
+    them must match. (Words the corpus never uses are left to the coverage rule.)"""
+    preds = [t for t in terms if not t.carried and not t.entity and t.known]
+    return not preds or any(_matches(t, stems) for t in preds)
 
 
 def _coverage(terms: Sequence[QueryTerm], stems: frozenset[str]) -> tuple[float, float]:
@@ -161,35 +223,55 @@ def _sentence_stems(text: str) -> frozenset[str]:
 
 _ANAPHORIC_START = re.compile(
     r"^[“\"‘'(]*\s*(but|however|he|she|it|they|this|that|these|those|his|her|its|their|"
-    r"nevertheless|instead|still|yet|also|then|there|so)\b", re.IGNORECASE)
+    r"nevertheless|instead|still|yet|also|then|there|so)\b",
+    re.IGNORECASE,
+)
 
 
-def _score_candidates(engine: Engine, terms: list[QueryTerm],
-                      passages: list[tuple[int, float]], answer_type: re.Pattern[str] | None
-                      ) -> list[_Candidate]:
+def _score_candidates(
+    engine: Engine,
+    terms: list[QueryTerm],
+    passages: list[tuple[int, float]],
+    answer_type: re.Pattern[str] | None,
+) -> list[_Candidate]:
     best_passage = max((s for _, s in passages), default=0.0)
     out: list[_Candidate] = []
     for pid, pscore in passages:
         share = PASSAGE_SHARE * (pscore / best_passage if best_passage > 0 else 0.0)
-        sents = engine.passage_sentences(pid)
-        windows: list[tuple[Sentence, ...]] = []
-        for i, s in enumerate(sents):
-            # "But we cannot say that ISIS is finished." is only an answer together with
-            # the sentence before it, which says who is speaking: quote both.
-            lead_in = i > 0 and engine.joins_prev(s.sent_id) and _ANAPHORIC_START.match(s.text)
-            windows.append((sents[i - 1], s) if lead_in else (s,))
-        windows += [(a, b) for a, b in zip(sents, sents[1:]) if engine.joins_prev(b.sent_id)]
-        for win in windows:
+        for win, lead_in in _windows(engine, engine.passage_sentences(pid)):
             stems = frozenset().union(*(_sentence_stems(s.text) for s in win))
             cov, bonus = _coverage(terms, stems)
             if cov <= 0:
                 continue
-            lead_in = len(win) > 1 and _ANAPHORIC_START.match(win[1].text) is not None
             score = cov + bonus + share - (PAIR_PENALTY if len(win) > 1 and not lead_in else 0.0)
             if answer_type and any(answer_type.search(s.text) for s in win):
                 score += TYPE_BONUS
-            out.append(_Candidate(win, pid, cov, score, stems))
+            parts = tuple(_sentence_stems(s.text) for s in win)
+            out.append(_Candidate(win, pid, cov, score, stems, _predicate_matched(terms, stems),
+                                  parts))
     out.sort(key=lambda c: (-c.score, c.sents[0].sent_id, len(c.sents)))
+    return out
+
+
+def _windows(engine: Engine, sents: list[Sentence]) -> list[tuple[tuple[Sentence, ...], bool]]:
+    """Candidate quotes of one passage: (sentences, is_lead_in) pairs.
+
+    Every sentence alone, except that a sentence opening with "But", "He", "It"... takes
+    the sentence before it along ("But we cannot say that ISIS is finished." needs the
+    one naming Kino Gabriel), even across a passage boundary; plus adjacent pairs, for
+    answers split over two sentences. Only sentences with nothing but whitespace between
+    them are joined, so the quote stays one verbatim span.
+    """
+    out: list[tuple[tuple[Sentence, ...], bool]] = []
+    for i, s in enumerate(sents):
+        joins = engine.joins_prev(s.sent_id)
+        prev = (sents[i - 1] if i > 0 else engine.sentence(s.sent_id - 1)) if joins else None
+        if prev is not None and _ANAPHORIC_START.match(s.text):
+            out.append(((prev, s), True))
+        else:
+            out.append(((s,), False))
+        if prev is not None and i > 0:
+            out.append(((prev, s), False))
     return out
 
 
@@ -200,12 +282,13 @@ def _select(scored: list[_Candidate], top: int) -> list[_Candidate]:
     for c in scored:
         if len(chosen) >= top:
             break
-        if c.coverage < MIN_COVERAGE:
+        if c.coverage < MIN_COVERAGE or not c.predicate:
             continue
         if chosen and c.score < SECOND_QUOTE_RATIO * chosen[0].score:
             break
         ids = {s.sent_id for s in c.sents}
-        if ids & used or any(_near_duplicate(c.stems, o.stems) for o in chosen):
+        if ids & used or any(_near_duplicate(a, b) for o in chosen for a in c.parts
+                             for b in o.parts):
             continue
         chosen.append(c)
         used |= ids
@@ -216,12 +299,20 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.8
 
 
-_NUMBER = r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b"
-_DATE = (r"\b(1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|September|"
-         r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-         r"yesterday|today|ago|last (week|month|year)|century|decade)\b")
+_NUMBER = (
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
+    r"thousands?|millions?)\b"
+)
+_DATE = (
+    r"\b(1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|ago|last (week|month|year)|century|decade)\b"
+)
 _TYPES = (
-    (re.compile(r"^\s*how (many|much)|\bnumber of\b|\bhow (big|large|long|old|far)\b", re.I), _NUMBER),
+    (
+        re.compile(r"^\s*how (many|much)|\bnumber of\b|\bhow (big|large|long|old|far)\b", re.I),
+        _NUMBER,
+    ),
     (re.compile(r"^\s*(when|what (year|day|date|month|time))\b|\bsince when\b", re.I), _DATE),
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
     (re.compile(r"^\s*where\b", re.I), r"\b(in|at|near|from|to) (the )?[A-Z][a-z]+"),
@@ -236,8 +327,9 @@ def _answer_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def _cite(engine: Engine, chosen: list[_Candidate], terms: list[QueryTerm]
-          ) -> tuple[tuple[Quote, ...], tuple[Source, ...]]:
+def _cite(
+    engine: Engine, chosen: list[_Candidate], terms: list[QueryTerm]
+) -> tuple[tuple[Quote, ...], tuple[Source, ...]]:
     citations: dict[int, int] = {}
     quotes: list[Quote] = []
     wanted = {t.stem for t in terms} | {a for t in terms for a in t.alternatives}
@@ -246,14 +338,30 @@ def _cite(engine: Engine, chosen: list[_Candidate], terms: list[QueryTerm]
         doc_id = first.doc_id
         citation = citations.setdefault(doc_id, len(citations) + 1)
         text = " ".join(s.text for s in c.sents)
-        matched = tuple(dict.fromkeys(text[a:b] for stem, a, b in tokens.spans(text)
-                                      if stem in wanted))
-        quotes.append(Quote(text=text, citation=citation, doc=engine.doc(doc_id).doc,
-                            score=round(c.score, 4), start=first.start, end=last.end,
-                            passage_id=c.passage_id,
-                            sent_ids=tuple(s.sent_id for s in c.sents), matched=matched))
+        matched = tuple(
+            dict.fromkeys(text[a:b] for stem, a, b in tokens.spans(text) if stem in wanted)
+        )
+        quotes.append(
+            Quote(
+                text=text,
+                citation=citation,
+                doc=engine.doc(doc_id).doc,
+                score=round(c.score, 4),
+                start=first.start,
+                end=last.end,
+                passage_id=c.passage_id,
+                sent_ids=tuple(s.sent_id for s in c.sents),
+                matched=matched,
+            )
+        )
     sources = tuple(
-        Source(citation=n, doc=engine.doc(d).doc, title=engine.doc(d).title,
-               publisher=engine.doc(d).publisher, published=engine.doc(d).published)
-        for d, n in citations.items())
+        Source(
+            citation=n,
+            doc=engine.doc(d).doc,
+            title=engine.doc(d).title,
+            publisher=engine.doc(d).publisher,
+            published=engine.doc(d).published,
+        )
+        for d, n in citations.items()
+    )
     return tuple(quotes), sources

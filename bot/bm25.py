@@ -49,7 +49,7 @@ class _OkapiIdf(BM25Okapi):  # type: ignore[misc]
     def __init__(self, n_passages: int, doc_freq: dict[str, int], params: BM25Params) -> None:
         self.k1, self.b, self.epsilon = params.k1, params.b, params.epsilon
         self.corpus_size = n_passages
-        self.idf = {}
+        self.idf: dict[str, float] = {}
         self._calc_idf(doc_freq)
 
 
@@ -82,13 +82,24 @@ def fit(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
         rows.extend(counts.keys())
         cols.extend([pid] * len(counts))
         tfs.extend(counts.values())
-    return fit_counts(vocab, np.asarray(rows, np.int64), np.asarray(cols, np.int32),
-                      np.asarray(tfs, np.float64), doc_len, params)
+    return fit_counts(
+        vocab,
+        np.asarray(rows, np.int64),
+        np.asarray(cols, np.int32),
+        np.asarray(tfs, np.float64),
+        doc_len,
+        params,
+    )
 
 
-def fit_counts(vocab: dict[str, int], term_ids: NDArray[np.int64], passage_ids: NDArray[np.int32],
-               tf: NDArray[np.float64], doc_len: NDArray[np.int32], params: BM25Params
-               ) -> Postings:
+def fit_counts(
+    vocab: dict[str, int],
+    term_ids: NDArray[np.int64],
+    passage_ids: NDArray[np.int32],
+    tf: NDArray[np.float64],
+    doc_len: NDArray[np.int32],
+    params: BM25Params,
+) -> Postings:
     """Weights from (term, passage, tf) triples, one per distinct pair."""
     n = len(doc_len)
     n_terms = len(vocab)
@@ -105,12 +116,14 @@ def fit_counts(vocab: dict[str, int], term_ids: NDArray[np.int64], passage_ids: 
     order = np.lexsort((passage_ids, term_ids))
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
-    return Postings(vocab, indptr, passage_ids[order].astype(np.int32), weights[order],
-                    idf, doc_len, n)
+    return Postings(
+        vocab, indptr, passage_ids[order].astype(np.int32), weights[order], idf, doc_len, n
+    )
 
 
-def score_candidates(post: Postings, query_terms: Sequence[str]
-                     ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+def score_candidates(
+    post: Postings, query_terms: Sequence[str]
+) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
     """BM25Okapi scores of every passage holding at least one query term.
 
     Repeated query terms count again, as in `BM25Okapi.get_scores`. Passages without any
@@ -130,11 +143,11 @@ def score_candidates(post: Postings, query_terms: Sequence[str]
     idx = np.concatenate(parts_i)
     w = np.concatenate(parts_w)
     cand, inverse = np.unique(idx, return_inverse=True)
-    return cand.astype(np.int32), np.bincount(inverse, weights=w, minlength=len(cand))
+    summed = np.bincount(inverse, weights=w, minlength=len(cand)).astype(np.float64)
+    return cand.astype(np.int32), summed
 
 
-def top_k(cand: NDArray[np.int32], scores: NDArray[np.float64], k: int
-          ) -> list[tuple[int, float]]:
+def top_k(cand: NDArray[np.int32], scores: NDArray[np.float64], k: int) -> list[tuple[int, float]]:
     """The k best (passage, score) pairs, ties broken by the lower passage id."""
     if k <= 0 or len(cand) == 0:
         return []

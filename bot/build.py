@@ -23,8 +23,14 @@ from .corpus import CorpusListing, list_corpus, read_article
 from .errors import CorpusError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index_store import DocEntry, IndexData
 from .records import CleanDoc, Sentence
-from .segment import (PASSAGE_MAX_WORDS, PASSAGE_MIN_WORDS, SentenceSplitter, punkt_to_json,
-                      segment, train_punkt)
+from .segment import (
+    PASSAGE_MAX_WORDS,
+    PASSAGE_MIN_WORDS,
+    SentenceSplitter,
+    punkt_to_json,
+    segment,
+    train_punkt,
+)
 
 CLEAN_VERSION = 1  # bump when cleaning or segmenting rules change: old indexes get rebuilt
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -80,8 +86,9 @@ def content_fingerprint(listing: CorpusListing) -> str:
     return h.hexdigest()
 
 
-def load_documents(listing: CorpusListing, report: BuildReport, progress: Progress
-                   ) -> list[tuple[CleanDoc, str]]:
+def load_documents(
+    listing: CorpusListing, report: BuildReport, progress: Progress
+) -> list[tuple[CleanDoc, str]]:
     """Read and clean every listed file; returns (document, sha256 of its bytes) pairs."""
     docs: list[tuple[CleanDoc, str]] = []
     total = len(listing.files)
@@ -94,8 +101,9 @@ def load_documents(listing: CorpusListing, report: BuildReport, progress: Progre
             continue
         if art.decode_note:
             report.notes.append(f"{name}: {art.decode_note}")
-        doc = clean_document(len(docs), name, art.text, listing.metadata.get(name),
-                             art.decode_errors)
+        doc = clean_document(
+            len(docs), name, art.text, listing.metadata.get(name), art.decode_errors
+        )
         if not doc.paragraphs:
             report.skipped.append(f"{name}: no article text after cleaning")
             continue
@@ -110,8 +118,12 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def build_index(corpus_dir: Path, index_dir: Path, progress: Progress = _no_progress,
-                params: BM25Params | None = None) -> BuildReport:
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    progress: Progress = _no_progress,
+    params: BM25Params | None = None,
+) -> BuildReport:
     """Read, clean, split, tokenize and index the corpus; save it atomically."""
     params = params or BM25Params()
     report = BuildReport()
@@ -123,11 +135,12 @@ def build_index(corpus_dir: Path, index_dir: Path, progress: Progress = _no_prog
     loaded = load_documents(listing, report, progress)
     docs = [doc for doc, _ in loaded]
     if not docs:
-        raise CorpusError(f"none of the {len(listing.files)} files in {corpus_dir} could be "
-                          f"read as an article: " + "; ".join(report.skipped[:3]))
+        raise CorpusError(
+            f"none of the {len(listing.files)} files in {corpus_dir} could be "
+            f"read as an article: " + "; ".join(report.skipped[:3])
+        )
     t1 = time.perf_counter()
-    punkt = train_punkt(doc.raw[s.start : s.end] for doc in docs for p in doc.paragraphs
-                        for s in p)
+    punkt = train_punkt(doc.raw[s.start : s.end] for doc in docs for p in doc.paragraphs for s in p)
     passages, sentences = segment(docs, SentenceSplitter(punkt))
     t2 = time.perf_counter()
     sent_tokens = []
@@ -136,8 +149,9 @@ def build_index(corpus_dir: Path, index_dir: Path, progress: Progress = _no_prog
             progress("tokenizing", i, len(sentences))
         sent_tokens.append(tokens.analyze(s.text))
     progress("tokenizing", len(sentences), len(sentences))
-    passage_tokens = [[t for sid in range(p.first_sent, p.last_sent) for t in sent_tokens[sid]]
-                      for p in passages]
+    passage_tokens = [
+        [t for sid in range(p.first_sent, p.last_sent) for t in sent_tokens[sid]] for p in passages
+    ]
     t3 = time.perf_counter()
     progress("indexing", 0, 1)
     postings = fit(passage_tokens, params)
@@ -161,18 +175,29 @@ def build_index(corpus_dir: Path, index_dir: Path, progress: Progress = _no_prog
                 "content_fingerprint": content_fingerprint(listing),
                 "files": len(listing.files),
             },
-            "counts": {"articles": report.articles, "passages": report.passages,
-                       "sentences": report.sentences, "terms": report.terms},
+            "counts": {
+                "articles": report.articles,
+                "passages": report.passages,
+                "sentences": report.sentences,
+                "terms": report.terms,
+            },
             "skipped": report.skipped,
             "notes": report.notes,
             "punkt": punkt_to_json(punkt),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
         docs=tuple(DocEntry(d.doc_id, d.meta, sha) for d, sha in loaded),
-        passages=np.array([[p.doc_id, p.start, p.end, p.first_sent, p.last_sent]
-                           for p in passages], dtype=np.int64).reshape(-1, 5),
-        sentences=np.array([[s.doc_id, s.passage_id, s.start, s.end, _joins(docs, sentences, i)]
-                            for i, s in enumerate(sentences)], dtype=np.int64).reshape(-1, 5),
+        passages=np.array(
+            [[p.doc_id, p.start, p.end, p.first_sent, p.last_sent] for p in passages],
+            dtype=np.int64,
+        ).reshape(-1, 5),
+        sentences=np.array(
+            [
+                [s.doc_id, s.passage_id, s.start, s.end, _joins(docs, sentences, i)]
+                for i, s in enumerate(sentences)
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 5),
         sent_text=b"".join(texts),
         sent_text_offsets=offsets,
         postings=postings,
@@ -181,8 +206,13 @@ def build_index(corpus_dir: Path, index_dir: Path, progress: Progress = _no_prog
     t4 = time.perf_counter()
     report.path = index_store.save(index_dir, data)
     progress("indexing", 1, 1)
-    report.seconds = {"read+clean": t1 - t0, "segment": t2 - t1, "tokenize": t3 - t2,
-                      "index": t4 - t3, "save": time.perf_counter() - t4}
+    report.seconds = {
+        "read+clean": t1 - t0,
+        "segment": t2 - t1,
+        "tokenize": t3 - t2,
+        "index": t4 - t3,
+        "save": time.perf_counter() - t4,
+    }
     return report
 
 
@@ -208,8 +238,12 @@ def check_fresh(data: IndexData, corpus_dir: Path) -> None:
         raise IndexMismatch("the corpus changed since the index was built")
 
 
-def open_index(corpus_dir: Path, index_dir: Path, notify: Callable[[str], None],
-               progress: Progress = _no_progress) -> IndexData:
+def open_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    notify: Callable[[str], None],
+    progress: Progress = _no_progress,
+) -> IndexData:
     """Open the index for `corpus_dir`, rebuilding it first when needed."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")

@@ -25,7 +25,9 @@ _CREDIT_LINE = re.compile(
     rf"^(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+(?:{_AGENCIES})|(?:{_AGENCIES})(?:\s*/\s*(?:{_AGENCIES}))?)$"
 )
 # A credit glued to the end of a caption: "...Mosul, Iraq.Erik De Castro / Reuters"
-_GLUED_CREDIT = re.compile(rf"(?<=[.!?”\"’)…])\s*(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+Getty Images)\s*$")
+_GLUED_CREDIT = re.compile(
+    rf"(?<=[.!?”\"’)…])\s*(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+Getty Images)\s*$"
+)
 _PAREN_CREDIT = re.compile(rf"\s*\((?:{_AGENCIES})(?: photo| Photo)?\)\s*$")
 _PICTURE_ID = re.compile(r"^(?=[A-Z0-9_-]*\d)(?=[A-Z0-9_-]*[A-Z])[A-Z0-9_-]{6,16}$")
 _TEMPLATE_TOKEN = re.compile(r"\{\{?[A-Za-z_][\w.-]*\}\}?|\[\[[A-Za-z_][\w.-]*\]\]")
@@ -34,24 +36,46 @@ _TEMPLATE_TOKEN = re.compile(r"\{\{?[A-Za-z_][\w.-]*\}\}?|\[\[[A-Za-z_][\w.-]*\]
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
-        ("browser notice", r"\b(IE ?\d+|internet explorer|your browser|another browser)\b.*"
-         r"\b(not supported|supported|upgrade|update|optimal experience)|enable javascript"),
+        (
+            "browser notice",
+            r"\b(IE ?\d+|internet explorer|your browser|another browser)\b.*"
+            r"\b(not supported|supported|upgrade|update|optimal experience)|enable javascript",
+        ),
         ("breadcrumb", r"^(you are here|home\s*[›>»/|])"),
         ("image label", r"^(image|photo|picture|video|graphic|watch)\s*:\s"),
-        ("related link", r"^(related|read more|read also|also read|see also|more on this|"
-         r"recommended|related coverage|more from \w+)\s*:"),
+        (
+            "related link",
+            r"^(related|read more|read also|also read|see also|more on this|"
+            r"recommended|related coverage|more from \w+)\s*:",
+        ),
         ("vote count", r"^\d[\d,]*\s+(users?|people|readers?|votes?)\b.*\b(voted|votes?|liked?)\b"),
-        ("comment form", r"^(add|post|leave|write|view|show)\s+(a\s+|new\s+|all\s+)*comments?\b|"
-         r"human visitor|automated spam|captcha|solve this simple math|^\d+\s*[-+x×*]\s*\d+\s*=\s*\d*$"),
-        ("promo", r"newsletter|\bsign up\b|\bsubscribe\b|subscription|emailed to you|"
-         r"delivered to your door|ad-free|click here|app updates|download (our|the) app|"
-         r"follow us on|top stories"),
+        (
+            "comment form",
+            r"^(add|post|leave|write|view|show)\s+(a\s+|new\s+|all\s+)*comments?\b|"
+            r"human visitor|automated spam|captcha|solve this simple math|"
+            r"^\d+\s*[-+x×*]\s*\d+\s*=\s*\d*$",
+        ),
+        (
+            "promo",
+            r"newsletter|\bsign up\b|\bsubscribe\b|subscription|emailed to you|"
+            r"delivered to your door|ad-free|click here|app updates|download (our|the) app|"
+            r"follow us on|top stories",
+        ),
         ("author bio", r"(\.\.\.|…)\s*read more$|^read more$"),
-        ("contributor note", r"^(the\s+)?[\w .&'-]{2,40}\s+contributed( to this (report|story))?\.?$"),
-        ("timestamp", r"^(updated|published|posted|last updated)\b[^.]{0,40}(\d{4}|[ap]\.?m\.?)$|"
-         r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}"),
-        ("navigation", r"^(load more|most popular|most read|trending( now)?|advertisement|"
-         r"share( this( article)?)?|comments?|see all\b.*|more stories|top stories|skip to .*)$"),
+        (
+            "contributor note",
+            r"^(the\s+)?[\w .&'-]{2,40}\s+contributed( to this (report|story))?\.?$",
+        ),
+        (
+            "timestamp",
+            r"^(updated|published|posted|last updated)\b[^.]{0,40}(\d{4}|[ap]\.?m\.?)$|"
+            r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}",
+        ),
+        (
+            "navigation",
+            r"^(load more|most popular|most read|trending( now)?|advertisement|"
+            r"share( this( article)?)?|comments?|see all\b.*|more stories|top stories|skip to .*)$",
+        ),
         ("tags", r"^tags?\b\s*:?\s+\S"),
         ("copyright", r"^(copyright|©)|all rights reserved"),
     )
@@ -157,8 +181,9 @@ def _looks_like_title(text: str) -> bool:
     return 3 <= words <= 30 and not text.endswith((".", ",", ";"))
 
 
-def clean_document(doc_id: int, name: str, raw: str, meta: DocMeta | None,
-                   decode_errors: int = 0) -> CleanDoc:
+def clean_document(
+    doc_id: int, name: str, raw: str, meta: DocMeta | None, decode_errors: int = 0
+) -> CleanDoc:
     """Split a decoded article into metadata and body paragraphs; furniture is dropped."""
     brand = _brand(meta.publisher if meta else None)
     meta_title = _norm(meta.title) if meta else None
@@ -179,9 +204,14 @@ def clean_document(doc_id: int, name: str, raw: str, meta: DocMeta | None,
             reason, byline = "byline", byline or m.group("who").strip()
         else:
             reason = classify_line(text, brand)
-        if reason is None and title is None and not paragraphs and meta_title is None \
-                and _looks_like_title(text):
-            reason, title = "headline", text
+        if (
+            reason is None
+            and title is None
+            and not paragraphs
+            and meta_title is None
+            and _looks_like_title(text)
+        ):
+            reason, title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
         if reason is None and _is_label(text):
             reason = "label"
         if reason is None and _norm(text) in seen:
@@ -197,8 +227,14 @@ def clean_document(doc_id: int, name: str, raw: str, meta: DocMeta | None,
             dropped.append(("photo credit", text))
     if meta is None:
         meta = DocMeta(doc=name, title=title or _fallback_title(name, raw, paragraphs))
-    return CleanDoc(doc_id=doc_id, meta=meta, raw=raw, paragraphs=tuple(paragraphs),
-                    dropped=tuple(dropped), decode_errors=decode_errors)
+    return CleanDoc(
+        doc_id=doc_id,
+        meta=meta,
+        raw=raw,
+        paragraphs=tuple(paragraphs),
+        dropped=tuple(dropped),
+        decode_errors=decode_errors,
+    )
 
 
 def _fallback_title(name: str, raw: str, paragraphs: list[tuple[Span, ...]]) -> str:

@@ -31,6 +31,12 @@ def _err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _out_console() -> Console:
+    """stdout; soft wrap, so piped answers are never broken mid-sentence by hard wraps.
+    Colour follows rich's rules: off when NO_COLOR is set or stdout is not a terminal."""
+    return Console(highlight=False, soft_wrap=True)
+
+
 def notify(message: str) -> None:
     """One-line notices (index rebuilt, files skipped) go to stderr, never stdout."""
     click.echo(message, err=True)
@@ -56,11 +62,19 @@ def errors_to_exit() -> Iterator[None]:
 
 
 def corpus_options(func: F) -> F:
-    func = click.option("--index", "index_dir", type=click.Path(path_type=Path),
-                        help="Index folder (default: index/ beside the bundled corpus, "
-                             "or a per-corpus folder in the user cache).")(func)
-    func = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),
-                        help="Folder of articles (default: ./corpus).")(func)
+    func = click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path),
+        help="Index folder (default: index/ beside the bundled corpus, "
+        "or a per-corpus folder in the user cache).",
+    )(func)
+    func = click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(path_type=Path),
+        help="Folder of articles (default: ./corpus).",
+    )(func)
     return func
 
 
@@ -113,14 +127,26 @@ def main(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (JSON Lines for stdin).")
-@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 10),
-              help="Number of quotes.")
-@click.option("--conversation", is_flag=True,
-              help="Treat stdin lines as turns of one conversation (follow-ups resolved).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the JSON contract (JSON Lines for stdin)."
+)
+@click.option(
+    "--top", default=3, show_default=True, type=click.IntRange(1, 10), help="Number of quotes."
+)
+@click.option(
+    "--conversation",
+    is_flag=True,
+    help="Treat stdin lines as turns of one conversation (follow-ups resolved).",
+)
 @corpus_options
-def ask(question: str | None, as_json: bool, top: int, conversation: bool,
-        corpus_dir: Path | None, index_dir: Path | None) -> None:
+def ask(
+    question: str | None,
+    as_json: bool,
+    top: int,
+    conversation: bool,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+) -> None:
     """Answer QUESTION, or each line of stdin when no QUESTION is given."""
     from .render import answer_text
 
@@ -135,7 +161,7 @@ def ask(question: str | None, as_json: bool, top: int, conversation: bool,
             if as_json:
                 click.echo(json.dumps(_to_json(result), ensure_ascii=False))
             else:
-                Console(highlight=False).print(answer_text(result), end="")
+                _out_console().print(answer_text(result), end="")
             return
         _answer_lines(engine, sys.stdin, as_json, top, conversation)
 
@@ -152,7 +178,7 @@ def _answer_lines(engine: Any, lines: Any, as_json: bool, top: int, conversation
     from .render import answer_text, error_json
 
     conv = Conversation(engine)
-    console = Console(highlight=False)
+    console = _out_console()
     for raw in lines:
         line = raw.rstrip("\r\n")
         try:
@@ -190,9 +216,11 @@ def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
     for line in report.skipped:
         notify(f"skipped {line}")
     skipped = f", {len(report.skipped)} file(s) skipped" if report.skipped else ""
-    click.echo(f"Indexed {report.articles} articles, {report.passages} passages, "
-               f"{report.sentences} sentences ({report.terms} terms){skipped} "
-               f"in {sum(report.seconds.values()):.2f}s -> {index_path}")
+    click.echo(
+        f"Indexed {report.articles} articles, {report.passages} passages, "
+        f"{report.sentences} sentences ({report.terms} terms){skipped} "
+        f"in {sum(report.seconds.values()):.2f}s -> {index_path}"
+    )
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -210,11 +238,24 @@ def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> N
         engine = open_engine(corpus_dir, index_dir)
     docs = engine.documents
     if as_json:
-        click.echo(json.dumps([{"doc": d.doc, "title": d.title, "publisher": d.publisher,
-                                "published": full_date(d.published), "date": d.published,
-                                "byline": d.byline} for d in docs], ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "doc": d.doc,
+                        "title": d.title,
+                        "publisher": d.publisher,
+                        "published": full_date(d.published),
+                        "date": d.published,
+                        "byline": d.byline,
+                    }
+                    for d in docs
+                ],
+                ensure_ascii=False,
+            )
+        )
     else:
-        Console(highlight=False).print(sources_text(docs), end="")
+        _out_console().print(sources_text(docs), end="")
 
 
 @main.command()
@@ -238,17 +279,32 @@ _GATES = {"hit1": "hit@1", "hit3": "hit@3", "abstain": "abstain_recall"}
 
 @main.command("eval")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 10),
-              help="Quotes per answer considered for hit@3 and MRR@K.")
+@click.option(
+    "--top",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 10),
+    help="Quotes per answer considered for hit@3 and MRR@K.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and failures as JSON.")
 @click.option("--min-hit1", type=click.FloatRange(0, 1), help="Fail when hit@1 is lower.")
 @click.option("--min-hit3", type=click.FloatRange(0, 1), help="Fail when hit@3 is lower.")
-@click.option("--min-abstain", type=click.FloatRange(0, 1),
-              help="Fail when abstention recall (unanswerable cases declined) is lower.")
+@click.option(
+    "--min-abstain",
+    type=click.FloatRange(0, 1),
+    help="Fail when abstention recall (unanswerable cases declined) is lower.",
+)
 @corpus_options
-def eval_cmd(file: Path, top: int, as_json: bool, min_hit1: float | None,
-             min_hit3: float | None, min_abstain: float | None, corpus_dir: Path | None,
-             index_dir: Path | None) -> None:
+def eval_cmd(
+    file: Path,
+    top: int,
+    as_json: bool,
+    min_hit1: float | None,
+    min_hit3: float | None,
+    min_abstain: float | None,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+) -> None:
     """Run the question FILE (JSON Lines) and report hit@1/3, MRR, abstention,
     faithfulness and latency. Exits 1 when a --min-* threshold is not met."""
     from .evaluate import evaluate, load_cases, metrics, report_json
@@ -262,11 +318,16 @@ def eval_cmd(file: Path, top: int, as_json: bool, min_hit1: float | None,
     if as_json:
         click.echo(json.dumps(report_json(results, top), ensure_ascii=False, indent=1))
     else:
-        Console(highlight=False).print(eval_table(m, results, top))
-    below = [f"{key} {m[key]:.3f} < {limit:.3f}"
-             for key, limit in (("hit@1", min_hit1), ("hit@3", min_hit3),
-                                ("abstain_recall", min_abstain))
-             if limit is not None and m[key] < limit]
+        _out_console().print(eval_table(m, results, top))
+    below = [
+        f"{key} {m[key]:.3f} < {limit:.3f}"
+        for key, limit in (
+            ("hit@1", min_hit1),
+            ("hit@3", min_hit3),
+            ("abstain_recall", min_abstain),
+        )
+        if limit is not None and m[key] < limit
+    ]
     if m["unfaithful"]:
         below.append(f"{len(m['unfaithful'])} quote(s) not verbatim")
     if below:

@@ -21,8 +21,13 @@ DEFAULT_TURNS = 5
 
 
 class Conversation:
-    def __init__(self, engine: Engine, max_turns: int = DEFAULT_TURNS, ttl: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        max_turns: int = DEFAULT_TURNS,
+        ttl: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.max_turns = max_turns
         self.ttl = ttl
@@ -42,8 +47,9 @@ class Conversation:
         result = answer(self.engine, question, top=top, history=history)
         stems, _ = question_stems(result.question)
         carried = carried_stems(result.question, stems, history)
-        self._turns.append(Turn(result.question, tuple(stems), carried, result.answered,
-                                self._clock()))
+        self._turns.append(
+            Turn(result.question, tuple(stems), carried, result.answered, self._clock())
+        )
         return result
 
     def clear(self) -> None:
@@ -53,9 +59,14 @@ class Conversation:
 class ConversationStore:
     """Conversations keyed by e.g. (channel id, user id); thread-safe, LRU-bounded."""
 
-    def __init__(self, engine: Engine, max_conversations: int = 1000,
-                 max_turns: int = DEFAULT_TURNS, ttl: float | None = 600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        max_conversations: int = 1000,
+        max_turns: int = DEFAULT_TURNS,
+        ttl: float | None = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.max_conversations = max_conversations
         self.max_turns = max_turns

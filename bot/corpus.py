@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import CorpusError
 from .records import DocMeta
@@ -88,7 +89,7 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
     warnings: list[str] = []
     for name, entry in entries.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
-            warnings.append(f"ignored metadata for {name}: needs at least a \"title\" string")
+            warnings.append(f'ignored metadata for {name}: needs at least a "title" string')
             continue
         out[name] = DocMeta(
             doc=name,
@@ -127,12 +128,12 @@ def read_article(folder: Path, name: str) -> RawArticle:
 def decode(data: bytes) -> tuple[str, str | None, int]:
     """Decode article bytes: BOMs honoured, UTF-8, then cp1252, else UTF-8 with
     replacement. Returns (text, note for the build summary, count of replaced chars)."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if data.count(b"\x00") > len(data) // 10:
-            raise ValueError("looks binary (many NUL bytes)")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and data.count(b"\x00", 0, 65536) > min(len(data), 65536) // 10:
+        raise ValueError("looks binary, not text (many NUL bytes)")
     note: str | None = None
     errors = 0
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16:
         text = data.decode("utf-16", errors="replace")
         note = "decoded as UTF-16"
     else:
@@ -155,9 +156,35 @@ def decode(data: bytes) -> tuple[str, str | None, int]:
 
 
 class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-              "article", "blockquote", "figcaption", "title"}
+    _SKIP: ClassVar[set[str]] = {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "svg",
+    }
+    _BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+        "figcaption",
+        "title",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -19,8 +19,13 @@ class Engine:
     corpus_dir: Path
 
     @classmethod
-    def open(cls, corpus_dir: Path, index_dir: Path, notify: Callable[[str], None],
-             progress: Progress | None = None) -> Engine:
+    def open(
+        cls,
+        corpus_dir: Path,
+        index_dir: Path,
+        notify: Callable[[str], None],
+        progress: Progress | None = None,
+    ) -> Engine:
         kwargs = {"progress": progress} if progress else {}
         return cls(open_index(corpus_dir, index_dir, notify, **kwargs), corpus_dir)
 

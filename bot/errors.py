@@ -54,10 +54,10 @@ class EvalFileError(BotError):
 
 
 __all__ = [
-    "EvalFileError",
     "BotError",
     "ConfigError",
     "CorpusError",
+    "EvalFileError",
     "IndexCorrupt",
     "IndexError_",
     "IndexMismatch",

@@ -71,15 +71,15 @@ def parse_case(obj: Any, where: str) -> Case:
         raise EvalFileError(f"{where}: a case must be a JSON object")
     cid = obj.get("id")
     if not isinstance(cid, str) or not cid:
-        raise EvalFileError(f"{where}: missing \"id\"")
+        raise EvalFileError(f'{where}: missing "id"')
     turns = obj.get("turns")
     if turns is None:
         q = obj.get("question")
         if not isinstance(q, str):
-            raise EvalFileError(f"{where} ({cid}): needs \"question\" or \"turns\"")
+            raise EvalFileError(f'{where} ({cid}): needs "question" or "turns"')
         turns = [q]
     if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
-        raise EvalFileError(f"{where} ({cid}): \"turns\" must be a non-empty list of strings")
+        raise EvalFileError(f'{where} ({cid}): "turns" must be a non-empty list of strings')
     unanswerable = obj.get("unanswerable") is True
     pattern = None
     answers: tuple[str, ...] = ()
@@ -92,8 +92,9 @@ def parse_case(obj: Any, where: str) -> Case:
         elif isinstance(obj.get("answers"), list) and obj["answers"]:
             answers = tuple(str(a) for a in obj["answers"])
         else:
-            raise EvalFileError(f"{where} ({cid}): needs \"answer\", \"answers\" or "
-                                f"\"unanswerable\": true")
+            raise EvalFileError(
+                f'{where} ({cid}): needs "answer", "answers" or "unanswerable": true'
+            )
     doc = obj.get("doc") if isinstance(obj.get("doc"), str) else None
     tags = tuple(str(t) for t in obj.get("tags", []) if isinstance(t, str))
     return Case(cid, tuple(turns), pattern, answers, unanswerable, doc, tags)
@@ -186,8 +187,12 @@ def run_case(engine: Engine, case: Case, top: int, verbatim: Verbatim) -> CaseRe
     return res
 
 
-def evaluate(engine: Engine, cases: Sequence[Case], top: int = 5,
-             progress: Callable[[int, int], None] | None = None) -> list[CaseResult]:
+def evaluate(
+    engine: Engine,
+    cases: Sequence[Case],
+    top: int = 5,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[CaseResult]:
     verbatim = Verbatim(engine.corpus_dir)
     results = []
     for i, case in enumerate(cases):
@@ -201,7 +206,7 @@ def _pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
@@ -219,7 +224,8 @@ def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
         "hit@1": sum(1 for r in answerable if r.rank == 1) / n_a,
         "hit@3": sum(1 for r in answerable if r.rank is not None and r.rank <= 3) / n_a,
         f"mrr@{top}": statistics.fmean(1 / r.rank if r.rank else 0.0 for r in answerable)
-        if answerable else 0.0,
+        if answerable
+        else 0.0,
         "abstain_precision": right_declines / len(declined) if declined else 1.0,
         "abstain_recall": right_declines / len(unanswerable) if unanswerable else 1.0,
         "wrongly_declined": sum(1 for r in answerable if not r.answered) / n_a,
@@ -233,7 +239,11 @@ def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
 
 
 def report_json(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
-    return {"metrics": metrics(results, top),
-            "failures": [asdict(r) for r in results if not r.passed],
-            "cases": [{"id": r.id, "passed": r.passed, "rank": r.rank, "answered": r.answered}
-                      for r in results]}
+    return {
+        "metrics": metrics(results, top),
+        "failures": [asdict(r) for r in results if not r.passed],
+        "cases": [
+            {"id": r.id, "passed": r.passed, "rank": r.rank, "answered": r.answered}
+            for r in results
+        ],
+    }

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 # Pronouns that point back. "that"/"this" are left out: they are mostly determiners or
 # conjunctions in questions ("Did Iraq say that ...").
 _ANAPHORA = frozenset("he she it they him her them his hers its their theirs there".split())
-_EXISTENTIAL_THERE = re.compile(r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b",
-                                re.IGNORECASE)
-_CONTINUATION = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about|why|"
-                           r"what else|anything else|who else|more)\b", re.IGNORECASE)
+_EXISTENTIAL_THERE = re.compile(
+    r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b", re.IGNORECASE
+)
+_CONTINUATION = re.compile(
+    r"^\s*(and|but|also|so|what about|how about|and what about|why|"
+    r"what else|anything else|who else|more)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 MAX_CARRIED = 8  # stems borrowed from earlier turns, at most
 
@@ -35,7 +39,9 @@ class Turn:
 
 
 def is_followup(question: str, stems: Sequence[str]) -> bool:
-    words = {w.lower().replace("’", "'") for w in _WORD.findall(_EXISTENTIAL_THERE.sub(" ", question))}
+    words = {
+        w.lower().replace("’", "'") for w in _WORD.findall(_EXISTENTIAL_THERE.sub(" ", question))
+    }
     if len(set(stems)) <= 1:
         return True
     if words & _ANAPHORA:

@@ -96,8 +96,16 @@ def _write_files(folder: Path, data: IndexData) -> None:
     with open(folder / "docs.jsonl", "w", encoding="utf-8") as fh:
         for d in data.docs:
             m = d.meta
-            row = {"doc_id": d.doc_id, "doc": m.doc, "title": m.title, "publisher": m.publisher,
-                   "published": m.published, "byline": m.byline, "url": m.url, "sha256": d.sha256}
+            row = {
+                "doc_id": d.doc_id,
+                "doc": m.doc,
+                "title": m.title,
+                "publisher": m.publisher,
+                "published": m.published,
+                "byline": m.byline,
+                "url": m.url,
+                "sha256": d.sha256,
+            }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     arrays: dict[str, NDArray[Any]] = {
         "passages": data.passages,
@@ -184,7 +192,8 @@ def read_params(index_dir: Path) -> dict[str, Any]:
         raise IndexMismatch("not a newsqa index")
     if params.get("format_version") != FORMAT_VERSION:
         raise IndexMismatch(
-            f"index format v{params.get('format_version')}, this version reads v{FORMAT_VERSION}")
+            f"index format v{params.get('format_version')}, this version reads v{FORMAT_VERSION}"
+        )
     return params
 
 
@@ -194,13 +203,25 @@ def load(index_dir: Path) -> IndexData:
     folder = current_build(index_dir)
     try:
         docs = tuple(_read_docs(folder / "docs.jsonl"))
-        arr = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-               for name in ("passages", "sentences", "sent_text_offsets", "postings_indptr",
-                            "postings_indices", "postings_weights", "idf", "doc_len", "sent_df")}
+        arr = {
+            name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in (
+                "passages",
+                "sentences",
+                "sent_text_offsets",
+                "postings_indptr",
+                "postings_indices",
+                "postings_weights",
+                "idf",
+                "doc_len",
+                "sent_df",
+            )
+        }
         terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         text_path = folder / "sent_text.bin"
         sent_text: NDArray[np.uint8] | bytes = (
-            np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b"")
+            np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b""
+        )
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexCorrupt(f"unreadable index files in {folder.name}: {exc}") from exc
     data = IndexData(
@@ -212,8 +233,11 @@ def load(index_dir: Path) -> IndexData:
         sent_text_offsets=arr["sent_text_offsets"],
         postings=Postings(
             vocab={t: i for i, t in enumerate(terms)},
-            indptr=arr["postings_indptr"], indices=arr["postings_indices"],
-            weights=arr["postings_weights"], idf=arr["idf"], doc_len=arr["doc_len"],
+            indptr=arr["postings_indptr"],
+            indices=arr["postings_indices"],
+            weights=arr["postings_weights"],
+            idf=arr["idf"],
+            doc_len=arr["doc_len"],
             n_passages=int(arr["passages"].shape[0]),
         ),
         sent_df=arr["sent_df"],
@@ -226,8 +250,14 @@ def _read_docs(path: Path) -> list[DocEntry]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        meta = DocMeta(doc=row["doc"], title=row["title"], publisher=row["publisher"],
-                       published=row["published"], byline=row["byline"], url=row.get("url"))
+        meta = DocMeta(
+            doc=row["doc"],
+            title=row["title"],
+            publisher=row["publisher"],
+            published=row["published"],
+            byline=row["byline"],
+            url=row.get("url"),
+        )
         out.append(DocEntry(int(row["doc_id"]), meta, row["sha256"]))
     return out
 
@@ -237,14 +267,18 @@ def _check_shapes(d: IndexData, params: dict[str, Any]) -> None:
     counts = params.get("counts", {})
     p, s, v = d.passages.shape[0], d.sentences.shape[0], len(d.postings.vocab)
     ok = (
-        counts.get("passages") == p and counts.get("sentences") == s
-        and counts.get("articles") == len(d.docs) and counts.get("terms") == v
-        and d.passages.shape == (p, 5) and d.sentences.shape == (s, 5)
+        counts.get("passages") == p
+        and counts.get("sentences") == s
+        and counts.get("articles") == len(d.docs)
+        and counts.get("terms") == v
+        and d.passages.shape == (p, 5)
+        and d.sentences.shape == (s, 5)
         and d.sent_text_offsets.shape == (s + 1,)
         and (s == 0 or int(d.sent_text_offsets[-1]) == len(d.sent_text))
         and d.postings.indptr.shape == (v + 1,)
         and int(d.postings.indptr[-1]) == d.postings.indices.shape[0] == d.postings.weights.shape[0]
-        and d.postings.idf.shape == (v,) and d.sent_df.shape == (v,)
+        and d.postings.idf.shape == (v,)
+        and d.sent_df.shape == (v,)
         and d.postings.doc_len.shape == (p,)
     )
     if not ok:

@@ -49,8 +49,16 @@ def answer_to_json(ans: Answer) -> dict[str, Any]:
         "answered": ans.answered,
         "message": ans.message,
         "quotes": [
-            {"text": q.text, "citation": q.citation, "doc": q.doc, "score": q.score,
-             "start": q.start, "end": q.end, "passage": q.passage_id, "matched": list(q.matched)}
+            {
+                "text": q.text,
+                "citation": q.citation,
+                "doc": q.doc,
+                "score": q.score,
+                "start": q.start,
+                "end": q.end,
+                "passage": q.passage_id,
+                "matched": list(q.matched),
+            }
             for q in ans.quotes
         ],
         "sources": [_source_json(s) for s in ans.sources],
@@ -59,14 +67,26 @@ def answer_to_json(ans: Answer) -> dict[str, Any]:
 
 
 def _source_json(s: Source) -> dict[str, Any]:
-    return {"citation": s.citation, "doc": s.doc, "title": s.title, "publisher": s.publisher,
-            "published": full_date(s.published), "date": s.published}
+    return {
+        "citation": s.citation,
+        "doc": s.doc,
+        "title": s.title,
+        "publisher": s.publisher,
+        "published": full_date(s.published),
+        "date": s.published,
+    }
 
 
 def error_json(question: str, message: str) -> dict[str, Any]:
     """What a batch line gets when its question cannot be asked at all."""
-    return {"question": question, "answered": False, "message": message, "quotes": [],
-            "sources": [], "error": message}
+    return {
+        "question": question,
+        "answered": False,
+        "message": message,
+        "quotes": [],
+        "sources": [],
+        "error": message,
+    }
 
 
 def highlight(text: str, words: tuple[str, ...], style: str = "bold yellow") -> Text:
@@ -114,8 +134,15 @@ def eval_table(m: dict[str, Any], results: Any, top: int) -> Group:
     table.add_column("value", justify="right")
     for key in ("cases", "answerable", "unanswerable"):
         table.add_row(key, str(m[key]))
-    for key in ("hit@1", "hit@3", f"mrr@{top}", "abstain_precision", "abstain_recall",
-                "wrongly_declined", "faithfulness"):
+    for key in (
+        "hit@1",
+        "hit@3",
+        f"mrr@{top}",
+        "abstain_precision",
+        "abstain_recall",
+        "wrongly_declined",
+        "faithfulness",
+    ):
         table.add_row(key, f"{m[key]:.3f}")
     table.add_row("quotes checked", str(m["quotes_checked"]))
     table.add_row("latency p50 (ms)", f"{m['latency_p50_ms']:.2f}")
@@ -125,9 +152,10 @@ def eval_table(m: dict[str, Any], results: Any, top: int) -> Group:
     if failed:
         parts.append(Text(f"\nFailed cases ({len(failed)})", style="bold"))
     for r in failed:
-        given = r.error and f"error: {r.error}" or (
+        given = (r.error and f"error: {r.error}") or (
             (f"[correct at rank {r.rank}] " if r.rank else "")
-            + (f"{_clip(r.top_quote)} ({r.top_doc})" if r.top_quote else "(declined)"))
+            + (f"{_clip(r.top_quote)} ({r.top_doc})" if r.top_quote else "(declined)")
+        )
         block = Text()
         block.append(f"✗ {r.id}", style="bold red")
         block.append(f"  {r.question}\n")

@@ -84,11 +84,35 @@ class SentenceSplitter:
 
     def split(self, raw: str, span: Span) -> list[Span]:
         text = raw[span.start : span.end]
-        out: list[Span] = []
+        pieces: list[tuple[int, int]] = []
         for start, end in self._punkt.span_tokenize(text):
-            for s, e in _split_after_place_abbrev(text, start, end):
-                out.append(Span(span.start + s, span.start + e))
-        return out
+            pieces.extend(_split_after_place_abbrev(text, start, end))
+        return [Span(span.start + s, span.start + e) for s, e in _join_open_quotes(text, pieces)]
+
+
+_QUOTE_CHARS = ("“", "”", '"')
+MAX_QUOTE_SENTENCES = 4
+
+
+def _join_open_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep a quotation with its attribution: “You guys can have the map. Congratulations.
+    Just spread it around,” Trump told reporters. -> one sentence, not three. A sentence
+    with an odd number of quote marks is joined to the next ones until the marks pair up
+    (at most MAX_QUOTE_SENTENCES, since paragraphs of a long quote often never close it)."""
+    out: list[tuple[int, int]] = []
+    marks_so_far = 0
+    joined = 0
+    for start, end in pieces:
+        marks = sum(text.count(q, start, end) for q in _QUOTE_CHARS)
+        if out and marks_so_far % 2 == 1 and joined < MAX_QUOTE_SENTENCES:
+            out[-1] = (out[-1][0], end)
+            marks_so_far += marks
+            joined += 1
+        else:
+            out.append((start, end))
+            marks_so_far = marks
+            joined = 1
+    return out
 
 
 # "... in West Palm Beach, Fla. “There’s ISIS ..." - Punkt keeps a known abbreviation
@@ -114,8 +138,9 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def segment(docs: Sequence[CleanDoc], splitter: SentenceSplitter
-            ) -> tuple[list[Passage], list[Sentence]]:
+def segment(
+    docs: Sequence[CleanDoc], splitter: SentenceSplitter
+) -> tuple[list[Passage], list[Sentence]]:
     """Cut documents into passages and sentences with global ids, in document order."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
@@ -127,10 +152,19 @@ def segment(docs: Sequence[CleanDoc], splitter: SentenceSplitter
             pid = len(passages)
             first = len(sentences)
             for sp in group:
-                sentences.append(Sentence(len(sentences), doc.doc_id, pid, sp.start, sp.end,
-                                          collapse(doc.raw[sp.start : sp.end])))
-            passages.append(Passage(pid, doc.doc_id, group[0].start, group[-1].end,
-                                    first, len(sentences)))
+                sentences.append(
+                    Sentence(
+                        len(sentences),
+                        doc.doc_id,
+                        pid,
+                        sp.start,
+                        sp.end,
+                        collapse(doc.raw[sp.start : sp.end]),
+                    )
+                )
+            passages.append(
+                Passage(pid, doc.doc_id, group[0].start, group[-1].end, first, len(sentences))
+            )
     return passages, sentences
 
 
@@ -144,6 +178,9 @@ def _group_paragraphs(paras: list[list[Span]], raw: str) -> list[list[Span]]:
     current: list[Span] = []
     for para in paras:
         for chunk in _split_long(para, raw):
+            if current and _words(raw, current) + _words(raw, chunk) > PASSAGE_MAX_WORDS:
+                groups.append(current)  # short, but merging would make it too long
+                current = []
             current.extend(chunk)
             if _words(raw, current) >= PASSAGE_MIN_WORDS:
                 groups.append(current)

@@ -42,7 +42,7 @@ STOPWORDS: frozenset[str] = frozenset(
     tell know say says said please explain describe according article articles story
     stories report reported reports happen happened happens mean means thing things
     many much one ones anything something someone somebody give given get got
-    exactly actually really kind sort way ways
+    exactly actually really kind sort way ways color colour
     """.split()
 )
 

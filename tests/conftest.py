@@ -1,0 +1,55 @@
+"""Shared fixtures. Every test gets its own temporary folders; nothing depends on order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "corpus"
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_corpus"
+
+
+def quiet(_: str) -> None:
+    return None
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A private copy of the three-article fixture corpus, free to modify."""
+    dest = tmp_path / "tiny"
+    shutil.copytree(TINY, dest)
+    return dest
+
+
+@pytest.fixture
+def bundled_corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def bundled_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The bundled corpus, indexed once per session into a temporary folder (read-only use)."""
+    index = tmp_path_factory.mktemp("bundled-index")
+    return Engine.open(BUNDLED, index, quiet)
+
+
+@pytest.fixture
+def tiny_engine(tiny_corpus: Path, tmp_path: Path) -> Engine:
+    return Engine.open(tiny_corpus, tmp_path / "index", quiet)
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

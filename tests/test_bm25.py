@@ -1,0 +1,92 @@
+"""BM25: rank-bm25's BM25Okapi is the reference; our sparse scores must equal it."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from bot.bm25 import BM25Params, dense_scores, fit, score_candidates, top_k
+
+TINY = [
+    ["mosul", "mosque", "captur"],
+    ["raqqa", "sdf", "encircl"],
+    ["mosul", "fighter", "fighter"],
+]
+
+
+def test_ranking_checked_by_hand() -> None:
+    post = fit(TINY, BM25Params())
+    # N=3, avgdl=3. "fighter": n=1 -> idf = ln((3-1+.5)/(1+.5)) = ln(5/3).
+    # In passage 2, tf=2, len=3: weight = idf * 2*2.5 / (2 + 1.5) = idf * 10/7.
+    idf = math.log(2.5 / 1.5)
+    scores = dense_scores(post, ["fighter"])
+    assert scores == pytest.approx([0.0, 0.0, idf * 10 / 7])
+    # "mosul" is in 2 of 3 passages: ln(1.5/2.5) < 0, floored to 0.25 * mean idf.
+    # 7 distinct terms: mosul (n=2) and six terms with n=1. tf=1, len=avgdl: factor 1.
+    mean_idf = (math.log(1.5 / 2.5) + 6 * math.log(2.5 / 1.5)) / 7
+    w = 0.25 * mean_idf * (1 * 2.5) / (1 + 1.5)
+    assert dense_scores(post, ["mosul"]) == pytest.approx([w, 0.0, w])
+    assert top_k(*score_candidates(post, ["mosul", "fighter"]), 3) == [
+        (2, pytest.approx(w + idf * 10 / 7)), (0, pytest.approx(w))]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n_passages", [1, 2, 3, 4, 7, 40, 300])
+def test_scores_equal_rank_bm25(seed: int, n_passages: int) -> None:
+    rng = random.Random(seed * 1000 + n_passages)
+    vocab = [f"w{i}" for i in range(30)]
+    corpus = [[rng.choice(vocab[: rng.randint(3, 30)]) for _ in range(rng.randint(1, 25))]
+              for _ in range(n_passages)]
+    ref = BM25Okapi(corpus)
+    post = fit(corpus, BM25Params())
+    for _ in range(10):
+        query = [rng.choice(vocab + ["unseen"]) for _ in range(rng.randint(1, 5))]
+        np.testing.assert_allclose(dense_scores(post, query), ref.get_scores(query),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_term_in_more_than_half_gets_the_same_floor_as_any_common_term() -> None:
+    corpus = [["the", "isis", "a"], ["the", "isis", "b"], ["the", "isis", "c"], ["the", "d"]]
+    post = fit(corpus, BM25Params())
+    idf = dict(zip(sorted(post.vocab, key=post.vocab.get), post.idf, strict=True))
+    assert idf["isis"] == idf["the"] > 0  # "isis" (3 of 4) is floored like "the" (4 of 4)
+    assert idf["isis"] == pytest.approx(0.25 * np.mean(
+        [math.log(0.5 / 4.5) if t == "the" else math.log(1.5 / 3.5) if t == "isis"
+         else math.log(3.5 / 1.5) for t in idf]))
+
+
+def test_term_in_exactly_half_of_an_even_number_of_passages_scores_zero() -> None:
+    corpus = [["mosul", "x"], ["mosul", "y"], ["raqqa", "z"], ["raqqa", "w"]]
+    post = fit(corpus, BM25Params())
+    assert np.all(dense_scores(post, ["mosul"]) == 0.0)
+    assert np.all(BM25Okapi(corpus).get_scores(["mosul"]) == 0.0)
+    # ... yet it is still a candidate, so the answer stage can look at those passages:
+    cand, _ = score_candidates(post, ["mosul"])
+    assert cand.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("corpus", [[["mosul", "mosque"]], [["mosul", "a"], ["mosul", "b"]],
+                                    [["mosul"], ["raqqa"]]])
+def test_one_or_two_passages_score_zero_or_negative(corpus: list[list[str]]) -> None:
+    post = fit(corpus, BM25Params())
+    scores = dense_scores(post, ["mosul"])
+    assert np.all(scores <= 0)
+    np.testing.assert_allclose(scores, BM25Okapi(corpus).get_scores(["mosul"]), atol=1e-12)
+    cand, _ = score_candidates(post, ["mosul"])
+    assert len(cand) >= 1  # matching passages are still candidates
+
+
+def test_top_k_breaks_ties_by_lowest_passage_id() -> None:
+    cand = np.array([5, 3, 9, 1], dtype=np.int32)
+    scores = np.array([1.0, 2.0, 1.0, 1.0])
+    assert top_k(cand, scores, 3) == [(3, 2.0), (1, 1.0), (5, 1.0)]
+
+
+def test_empty_query_and_unknown_terms() -> None:
+    post = fit(TINY, BM25Params())
+    assert top_k(*score_candidates(post, []), 5) == []
+    assert top_k(*score_candidates(post, ["nowhere"]), 5) == []

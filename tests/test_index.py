@@ -1,0 +1,130 @@
+"""The index on disk: plain versioned files, stale/foreign detection, atomic rebuilds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import index_store
+from bot.build import build_index, open_index
+from bot.errors import CorpusError, IndexMismatch
+
+from .conftest import write
+
+
+def notices(corpus: Path, index: Path) -> list[str]:
+    seen: list[str] = []
+    open_index(corpus, index, seen.append)
+    return seen
+
+
+def test_index_is_plain_versioned_files(tiny_corpus: Path, tmp_path: Path) -> None:
+    report = build_index(tiny_corpus, tmp_path / "idx")
+    assert (report.articles, report.skipped) == (3, [])
+    folder = index_store.current_build(tmp_path / "idx")
+    names = {p.name for p in folder.iterdir()}
+    assert {"params.json", "docs.jsonl", "vocab.json", "passages.npy", "sentences.npy",
+            "postings_weights.npy", "sent_text.bin"} <= names
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    params = json.loads((folder / "params.json").read_text())
+    assert params["format_version"] == index_store.FORMAT_VERSION
+    assert params["settings"]["tokenizer"]["stemmer"] == "nltk-snowball-english"
+    assert params["settings"]["bm25"] == {"k1": 1.5, "b": 0.75, "epsilon": 0.25,
+                                          "variant": "okapi"}
+    assert len(params["corpus"]["content_fingerprint"]) == 64
+
+
+def test_fresh_index_opens_without_notice(tiny_corpus: Path, tmp_path: Path) -> None:
+    build_index(tiny_corpus, tmp_path / "idx")
+    assert notices(tiny_corpus, tmp_path / "idx") == []
+
+
+def test_missing_index_is_built_with_one_notice(tiny_corpus: Path, tmp_path: Path) -> None:
+    seen = notices(tiny_corpus, tmp_path / "idx")
+    assert len(seen) == 1 and "Building the index" in seen[0]
+
+
+def test_stale_index_is_rebuilt_when_the_corpus_changes(tiny_corpus: Path, tmp_path: Path
+                                                        ) -> None:
+    build_index(tiny_corpus, tmp_path / "idx")
+    write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry to Port Ellis "
+          "resumed service on Friday after a storm.\n")
+    seen = notices(tiny_corpus, tmp_path / "idx")
+    assert seen == ["Rebuilding the index: the corpus changed since the index was built."]
+    data = index_store.load(tmp_path / "idx")
+    assert "delta.txt" in [d.meta.doc for d in data.docs]
+    assert notices(tiny_corpus, tmp_path / "idx") == []
+
+
+def test_touched_but_unchanged_corpus_is_not_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
+    build_index(tiny_corpus, tmp_path / "idx")
+    path = tiny_corpus / "alpha.txt"
+    path.write_bytes(path.read_bytes())  # new mtime, same bytes (as after a fresh clone)
+    assert notices(tiny_corpus, tmp_path / "idx") == []
+
+
+def test_foreign_settings_or_version_are_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    build_index(tiny_corpus, idx)
+    params_path = index_store.current_build(idx) / "params.json"
+    params = json.loads(params_path.read_text())
+    params["settings"]["bm25"]["k1"] = 0.9
+    params_path.write_text(json.dumps(params))
+    assert notices(tiny_corpus, idx) == [
+        "Rebuilding the index: index was built with other tokenizer or BM25 settings."]
+    params_path = index_store.current_build(idx) / "params.json"
+    params = json.loads(params_path.read_text())
+    params["format_version"] = 999
+    params_path.write_text(json.dumps(params))
+    with pytest.raises(IndexMismatch, match="v999"):
+        index_store.load(idx)
+    assert len(notices(tiny_corpus, idx)) == 1
+    assert index_store.load(idx).params["format_version"] == index_store.FORMAT_VERSION
+
+
+def test_corrupt_index_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    build_index(tiny_corpus, idx)
+    weights = index_store.current_build(idx) / "postings_weights.npy"
+    weights.write_bytes(weights.read_bytes()[:40])  # truncated
+    seen = notices(tiny_corpus, idx)
+    assert len(seen) == 1 and seen[0].startswith("Rebuilding the index: ")
+    assert index_store.load(idx).postings.weights.shape[0] > 0
+
+
+def test_failure_mid_build_keeps_the_previous_index(tiny_corpus: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    idx = tmp_path / "idx"
+    build_index(tiny_corpus, idx)
+    before = index_store.current_build(idx)
+    write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry resumed service.\n")
+
+    def disk_full(folder: Path, data: index_store.IndexData) -> None:
+        (folder / "params.json").write_text("{")  # a partial write, then the failure
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_store, "_write_files", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        build_index(tiny_corpus, idx)
+    assert index_store.current_build(idx) == before
+    assert len(index_store.load(idx).docs) == 3  # the old index still opens
+    assert not [p for p in idx.iterdir() if p.name.startswith(".tmp-")]  # no debris
+
+
+def test_empty_or_missing_corpus_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not found"):
+        build_index(tmp_path / "nope", tmp_path / "idx")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no articles"):
+        build_index(tmp_path / "empty", tmp_path / "idx")
+
+
+def test_unreadable_files_are_skipped_and_reported(tiny_corpus: Path, tmp_path: Path) -> None:
+    write(tiny_corpus, "binary.txt", bytes(range(256)) * 4 + b"\x00" * 4000)
+    write(tiny_corpus, "blank.txt", "\n\n   \n")
+    report = build_index(tiny_corpus, tmp_path / "idx")
+    assert report.articles == 3
+    assert sorted(s.split(":")[0] for s in report.skipped) == ["binary.txt", "blank.txt"]
+    assert index_store.load(tmp_path / "idx").params["skipped"] == report.skipped
