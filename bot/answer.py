@@ -182,8 +182,8 @@ class _Candidate:
     coverage: float
     score: float
     stems: frozenset[str]
-    predicate: bool
-    parts: tuple[frozenset[str], ...] = ()  # stems of each sentence, for near-duplicates  # matches a word of the question that is not a name (or none exist)
+    predicate: bool  # matches a word of the question that is not a name (or none exist)
+    parts: tuple[frozenset[str], ...] = ()  # stems of each sentence, for near-duplicates
 
 
 def _matches(t: QueryTerm, stems: frozenset[str]) -> bool:
@@ -247,8 +247,9 @@ def _score_candidates(
             if answer_type and any(answer_type.search(s.text) for s in win):
                 score += TYPE_BONUS
             parts = tuple(_sentence_stems(s.text) for s in win)
-            out.append(_Candidate(win, pid, cov, score, stems, _predicate_matched(terms, stems),
-                                  parts))
+            out.append(
+                _Candidate(win, pid, cov, score, stems, _predicate_matched(terms, stems), parts)
+            )
     out.sort(key=lambda c: (-c.score, c.sents[0].sent_id, len(c.sents)))
     return out
 
@@ -287,8 +288,9 @@ def _select(scored: list[_Candidate], top: int) -> list[_Candidate]:
         if chosen and c.score < SECOND_QUOTE_RATIO * chosen[0].score:
             break
         ids = {s.sent_id for s in c.sents}
-        if ids & used or any(_near_duplicate(a, b) for o in chosen for a in c.parts
-                             for b in o.parts):
+        if ids & used or any(
+            _near_duplicate(a, b) for o in chosen for a in c.parts for b in o.parts
+        ):
             continue
         chosen.append(c)
         used |= ids

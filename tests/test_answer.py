@@ -15,20 +15,27 @@ from bot.evaluate import Verbatim
 
 from .conftest import ROOT, quiet, write
 
-EVAL_QUESTIONS = [json.loads(line) for line in
-                  (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+EVAL_QUESTIONS = [
+    json.loads(line)
+    for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+]
 
 
 def test_tiny_corpus_answers_checked_by_hand(tiny_engine: Engine) -> None:
     ans = answer(tiny_engine, "How much did the bridge repairs cost?")
     assert ans.answered
     # "She said ..." opens with a pronoun, so the sentence naming her comes along.
-    assert ans.quotes[0].text == ("Mayor Ellen Park cut the ribbon at noon. "
-                                  "She said the repairs cost 4.2 million dollars.")
+    assert ans.quotes[0].text == (
+        "Mayor Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million dollars."
+    )
     assert ans.quotes[0].doc == "alpha.txt"
     src = ans.sources[0]
     assert (src.citation, src.title, src.publisher, src.published) == (
-        1, "Bridge Reopens In Riverton After Repairs", "Example News", "2024-05-06")
+        1,
+        "Bridge Reopens In Riverton After Repairs",
+        "Example News",
+        "2024-05-06",
+    )
 
 
 def test_article_without_metadata_is_cited_by_its_text_title(tiny_engine: Engine) -> None:
@@ -38,10 +45,12 @@ def test_article_without_metadata_is_cited_by_its_text_title(tiny_engine: Engine
     assert ans.sources[0].publisher is None and ans.sources[0].published is None
 
 
-@pytest.mark.parametrize("case", [c for c in EVAL_QUESTIONS if "question" in c],
-                         ids=lambda c: c["id"])
-def test_every_quote_is_verbatim_in_its_cited_file(bundled_engine: Engine, case: dict[str, str]
-                                                   ) -> None:
+@pytest.mark.parametrize(
+    "case", [c for c in EVAL_QUESTIONS if "question" in c], ids=lambda c: c["id"]
+)
+def test_every_quote_is_verbatim_in_its_cited_file(
+    bundled_engine: Engine, case: dict[str, str]
+) -> None:
     ans = answer(bundled_engine, case["question"], top=5)
     assert Verbatim(bundled_engine.corpus_dir).problems(ans) == []
     listed = {s.doc for s in bundled_engine.documents}
@@ -49,15 +58,18 @@ def test_every_quote_is_verbatim_in_its_cited_file(bundled_engine: Engine, case:
     assert sorted(s.citation for s in ans.sources) == list(range(1, len(ans.sources) + 1))
 
 
-@pytest.mark.parametrize("question", [
-    "What is the capital of France?",
-    "Who won the 2018 World Cup?",
-    "asdfgh qwerty zxcvb",
-    "How many users have voted?",
-    "How can I sign up for the newsletter?",
-    "Which browser is not supported?",
-    "When was Abu Bakr al-Baghdadi killed?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of France?",
+        "Who won the 2018 World Cup?",
+        "asdfgh qwerty zxcvb",
+        "How many users have voted?",
+        "How can I sign up for the newsletter?",
+        "Which browser is not supported?",
+        "When was Abu Bakr al-Baghdadi killed?",
+    ],
+)
 def test_declines_what_the_articles_do_not_say(bundled_engine: Engine, question: str) -> None:
     ans = answer(bundled_engine, question)
     assert not ans.answered and ans.quotes == () and ans.message
@@ -89,18 +101,30 @@ def test_near_identical_sentences_are_quoted_once(tmp_path: Path) -> None:
     corpus = tmp_path / "wire"
     line = "Rebels seized the northern dam on Sunday, cutting power to the city of Kessa."
     write(corpus, "a.txt", f"Dam Seized By Rebels Near Kessa\n\n{line}\n\nOther news here.\n")
-    write(corpus, "b.txt", f"Rebels Take Kessa Dam In Night Raid\n\n{line[:-1]} on Sunday.\n\n"
-          "Officials said repairs would take a month.\n")
+    write(
+        corpus,
+        "b.txt",
+        f"Rebels Take Kessa Dam In Night Raid\n\n{line[:-1]} on Sunday.\n\n"
+        "Officials said repairs would take a month.\n",
+    )
     engine = Engine.open(corpus, tmp_path / "idx", quiet)
     ans = answer(engine, "Who seized the northern dam?", top=3)
     assert len([q for q in ans.quotes if "seized the northern dam" in q.text]) == 1
 
 
-@pytest.mark.parametrize(("question", "message"), [
-    ("", "empty question"), ("   \t ", "empty question"), ("what is the", "no searchable words"),
-    ("x" * (MAX_QUESTION_CHARS + 1), "too long"), ("?!?!", "no searchable words")])
-def test_unusable_questions_raise_question_error(tiny_engine: Engine, question: str,
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "empty question"),
+        ("   \t ", "empty question"),
+        ("what is the", "no searchable words"),
+        ("x" * (MAX_QUESTION_CHARS + 1), "too long"),
+        ("?!?!", "no searchable words"),
+    ],
+)
+def test_unusable_questions_raise_question_error(
+    tiny_engine: Engine, question: str, message: str
+) -> None:
     with pytest.raises(QuestionError, match=message):
         answer(tiny_engine, question)
 
@@ -131,8 +155,10 @@ def test_context_expires_after_n_turns_and_after_ttl(bundled_engine: Engine) -> 
     conv = Conversation(bundled_engine, max_turns=2, ttl=60, clock=lambda: now[0])
     for q in ("Who is Mustafa Bali?", "Who is Kino Gabriel?", "Who is Sarah Huckabee Sanders?"):
         conv.ask(q)
-    assert [t.question for t in conv.history] == ["Who is Kino Gabriel?",
-                                                  "Who is Sarah Huckabee Sanders?"]
+    assert [t.question for t in conv.history] == [
+        "Who is Kino Gabriel?",
+        "Who is Sarah Huckabee Sanders?",
+    ]
     now[0] = 61.0
     assert conv.history == ()
     ans = conv.ask("What did she show?")

@@ -31,7 +31,9 @@ def test_ranking_checked_by_hand() -> None:
     w = 0.25 * mean_idf * (1 * 2.5) / (1 + 1.5)
     assert dense_scores(post, ["mosul"]) == pytest.approx([w, 0.0, w])
     assert top_k(*score_candidates(post, ["mosul", "fighter"]), 3) == [
-        (2, pytest.approx(w + idf * 10 / 7)), (0, pytest.approx(w))]
+        (2, pytest.approx(w + idf * 10 / 7)),
+        (0, pytest.approx(w)),
+    ]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -39,14 +41,17 @@ def test_ranking_checked_by_hand() -> None:
 def test_scores_equal_rank_bm25(seed: int, n_passages: int) -> None:
     rng = random.Random(seed * 1000 + n_passages)
     vocab = [f"w{i}" for i in range(30)]
-    corpus = [[rng.choice(vocab[: rng.randint(3, 30)]) for _ in range(rng.randint(1, 25))]
-              for _ in range(n_passages)]
+    corpus = [
+        [rng.choice(vocab[: rng.randint(3, 30)]) for _ in range(rng.randint(1, 25))]
+        for _ in range(n_passages)
+    ]
     ref = BM25Okapi(corpus)
     post = fit(corpus, BM25Params())
     for _ in range(10):
-        query = [rng.choice(vocab + ["unseen"]) for _ in range(rng.randint(1, 5))]
-        np.testing.assert_allclose(dense_scores(post, query), ref.get_scores(query),
-                                   rtol=1e-9, atol=1e-12)
+        query = [rng.choice([*vocab, "unseen"]) for _ in range(rng.randint(1, 5))]
+        np.testing.assert_allclose(
+            dense_scores(post, query), ref.get_scores(query), rtol=1e-9, atol=1e-12
+        )
 
 
 def test_term_in_more_than_half_gets_the_same_floor_as_any_common_term() -> None:
@@ -54,9 +59,19 @@ def test_term_in_more_than_half_gets_the_same_floor_as_any_common_term() -> None
     post = fit(corpus, BM25Params())
     idf = dict(zip(sorted(post.vocab, key=post.vocab.get), post.idf, strict=True))
     assert idf["isis"] == idf["the"] > 0  # "isis" (3 of 4) is floored like "the" (4 of 4)
-    assert idf["isis"] == pytest.approx(0.25 * np.mean(
-        [math.log(0.5 / 4.5) if t == "the" else math.log(1.5 / 3.5) if t == "isis"
-         else math.log(3.5 / 1.5) for t in idf]))
+    assert idf["isis"] == pytest.approx(
+        0.25
+        * np.mean(
+            [
+                math.log(0.5 / 4.5)
+                if t == "the"
+                else math.log(1.5 / 3.5)
+                if t == "isis"
+                else math.log(3.5 / 1.5)
+                for t in idf
+            ]
+        )
+    )
 
 
 def test_term_in_exactly_half_of_an_even_number_of_passages_scores_zero() -> None:
@@ -69,8 +84,9 @@ def test_term_in_exactly_half_of_an_even_number_of_passages_scores_zero() -> Non
     assert cand.tolist() == [0, 1]
 
 
-@pytest.mark.parametrize("corpus", [[["mosul", "mosque"]], [["mosul", "a"], ["mosul", "b"]],
-                                    [["mosul"], ["raqqa"]]])
+@pytest.mark.parametrize(
+    "corpus", [[["mosul", "mosque"]], [["mosul", "a"], ["mosul", "b"]], [["mosul"], ["raqqa"]]]
+)
 def test_one_or_two_passages_score_zero_or_negative(corpus: list[list[str]]) -> None:
     post = fit(corpus, BM25Params())
     scores = dense_scores(post, ["mosul"])

@@ -66,8 +66,7 @@ FURNITURE = [
 
 @pytest.mark.parametrize(("kind", "text"), FURNITURE, ids=[f"{k}:{t[:20]}" for k, t in FURNITURE])
 def test_furniture_never_reaches_the_index(bundled_engine: Engine, kind: str, text: str) -> None:
-    found_in_seed = any(
-        text in p.read_text(encoding="utf-8") for p in BUNDLED.glob("*.txt"))
+    found_in_seed = any(text in p.read_text(encoding="utf-8") for p in BUNDLED.glob("*.txt"))
     assert found_in_seed, f"fixture drifted: {text!r} is not in the seed files"
     assert text not in indexed_text(bundled_engine)
 
@@ -126,8 +125,9 @@ def test_body_sentences_are_not_furniture(line: str) -> None:
 def test_article_without_metadata_takes_title_from_text() -> None:
     raw = (BUNDLED / "000_d41144c76e998c39.txt").read_text(encoding="utf-8")
     doc = clean_document(0, "x.txt", raw, None)
-    assert doc.meta == DocMeta(doc="x.txt",
-                               title="Iraqi Prime Minister Declares End of ISIS Caliphate in Iraq")
+    assert doc.meta == DocMeta(
+        doc="x.txt", title="Iraqi Prime Minister Declares End of ISIS Caliphate in Iraq"
+    )
     assert doc.meta.publisher is None and doc.meta.published is None
 
 

@@ -23,8 +23,7 @@ def run(args: list[str]) -> tuple[int, str, str]:
 
 
 def eval_args(tmp_path: Path, *extra: str) -> list[str]:
-    return ["eval", str(QUESTIONS), "--corpus", str(TINY), "--index", str(tmp_path / "idx"),
-            *extra]
+    return ["eval", str(QUESTIONS), "--corpus", str(TINY), "--index", str(tmp_path / "idx"), *extra]
 
 
 def test_eval_json_reports_every_metric(tmp_path: Path) -> None:
@@ -42,11 +41,21 @@ def test_eval_json_reports_every_metric(tmp_path: Path) -> None:
 
 def test_eval_table_and_failures_for_people(tmp_path: Path) -> None:
     bad = tmp_path / "q.jsonl"
-    bad.write_text(QUESTIONS.read_text() + json.dumps(
-        {"id": "wrong-doc", "question": "How many families were evacuated?",
-         "answer": "300 families", "doc": "alpha.txt"}) + "\n")
-    result = CliRunner().invoke(main, ["eval", str(bad), "--corpus", str(TINY),
-                                       "--index", str(tmp_path / "idx")])
+    bad.write_text(
+        QUESTIONS.read_text()
+        + json.dumps(
+            {
+                "id": "wrong-doc",
+                "question": "How many families were evacuated?",
+                "answer": "300 families",
+                "doc": "alpha.txt",
+            }
+        )
+        + "\n"
+    )
+    result = CliRunner().invoke(
+        main, ["eval", str(bad), "--corpus", str(TINY), "--index", str(tmp_path / "idx")]
+    )
     assert result.exit_code == 0
     out = result.stdout
     assert "hit@1" in out and "faithfulness" in out and "latency p95 (ms)" in out
@@ -59,29 +68,47 @@ def test_thresholds_gate_the_exit_code(tmp_path: Path) -> None:
     code, _, err = run(eval_args(tmp_path, "--min-hit1", "1.0", "--min-abstain", "1.0"))
     assert code == 0 and err.count("\n") <= 1
     bad = tmp_path / "q.jsonl"
-    bad.write_text(json.dumps({"id": "x", "question": "What is the capital of France?",
-                               "answer": "Paris"}) + "\n")
-    result = CliRunner().invoke(main, ["eval", str(bad), "--corpus", str(TINY), "--index",
-                                       str(tmp_path / "idx"), "--min-hit1", "0.5"])
+    bad.write_text(
+        json.dumps({"id": "x", "question": "What is the capital of France?", "answer": "Paris"})
+        + "\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval",
+            str(bad),
+            "--corpus",
+            str(TINY),
+            "--index",
+            str(tmp_path / "idx"),
+            "--min-hit1",
+            "0.5",
+        ],
+    )
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("below threshold: hit@1 0.000 < 0.500")
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("{not json", "not JSON"),
-    ('{"question": "q", "answer": "a"}', "missing \"id\""),
-    ('{"id": "a", "answer": "x"}', "needs \"question\" or \"turns\""),
-    ('{"id": "a", "question": "q"}', "needs \"answer\""),
-    ('{"id": "a", "question": "q", "answer": "("}', "bad regex"),
-])
-def test_malformed_question_files_are_one_line_errors(tmp_path: Path, line: str,
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"question": "q", "answer": "a"}', 'missing "id"'),
+        ('{"id": "a", "answer": "x"}', 'needs "question" or "turns"'),
+        ('{"id": "a", "question": "q"}', 'needs "answer"'),
+        ('{"id": "a", "question": "q", "answer": "("}', "bad regex"),
+    ],
+)
+def test_malformed_question_files_are_one_line_errors(
+    tmp_path: Path, line: str, message: str
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(line + "\n")
     with pytest.raises(EvalFileError, match=message):
         load_cases(path)
-    code, out, err = run(["eval", str(path), "--corpus", str(TINY), "--index",
-                          str(tmp_path / "idx")])
+    code, out, err = run(
+        ["eval", str(path), "--corpus", str(TINY), "--index", str(tmp_path / "idx")]
+    )
     assert code == 1 and out == "" and err.startswith("error: ") and err.count("\n") == 1
 
 
@@ -97,8 +124,9 @@ def test_conversation_cases_score_only_the_last_turn(tiny_engine: object) -> Non
     from bot.engine import Engine
 
     assert isinstance(tiny_engine, Engine)
-    case = Case("c", ("Who is Ellen Park?", "What did she say about the cost?"),
-                answers=("4.2 million",))
+    case = Case(
+        "c", ("Who is Ellen Park?", "What did she say about the cost?"), answers=("4.2 million",)
+    )
     results = evaluate(tiny_engine, [case])
     assert results[0].rank == 1 and len(results[0].latency_ms) == 2
     assert metrics(results, 5)["hit@1"] == 1.0

@@ -25,14 +25,20 @@ def test_index_is_plain_versioned_files(tiny_corpus: Path, tmp_path: Path) -> No
     assert (report.articles, report.skipped) == (3, [])
     folder = index_store.current_build(tmp_path / "idx")
     names = {p.name for p in folder.iterdir()}
-    assert {"params.json", "docs.jsonl", "vocab.json", "passages.npy", "sentences.npy",
-            "postings_weights.npy", "sent_text.bin"} <= names
+    assert {
+        "params.json",
+        "docs.jsonl",
+        "vocab.json",
+        "passages.npy",
+        "sentences.npy",
+        "postings_weights.npy",
+        "sent_text.bin",
+    } <= names
     assert not any(n.endswith((".pkl", ".pickle")) for n in names)
     params = json.loads((folder / "params.json").read_text())
     assert params["format_version"] == index_store.FORMAT_VERSION
     assert params["settings"]["tokenizer"]["stemmer"] == "nltk-snowball-english"
-    assert params["settings"]["bm25"] == {"k1": 1.5, "b": 0.75, "epsilon": 0.25,
-                                          "variant": "okapi"}
+    assert params["settings"]["bm25"] == {"k1": 1.5, "b": 0.75, "epsilon": 0.25, "variant": "okapi"}
     assert len(params["corpus"]["content_fingerprint"]) == 64
 
 
@@ -46,11 +52,14 @@ def test_missing_index_is_built_with_one_notice(tiny_corpus: Path, tmp_path: Pat
     assert len(seen) == 1 and "Building the index" in seen[0]
 
 
-def test_stale_index_is_rebuilt_when_the_corpus_changes(tiny_corpus: Path, tmp_path: Path
-                                                        ) -> None:
+def test_stale_index_is_rebuilt_when_the_corpus_changes(tiny_corpus: Path, tmp_path: Path) -> None:
     build_index(tiny_corpus, tmp_path / "idx")
-    write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry to Port Ellis "
-          "resumed service on Friday after a storm.\n")
+    write(
+        tiny_corpus,
+        "delta.txt",
+        "Ferry Service Resumes\n\nThe ferry to Port Ellis "
+        "resumed service on Friday after a storm.\n",
+    )
     seen = notices(tiny_corpus, tmp_path / "idx")
     assert seen == ["Rebuilding the index: the corpus changed since the index was built."]
     data = index_store.load(tmp_path / "idx")
@@ -73,7 +82,8 @@ def test_foreign_settings_or_version_are_rebuilt(tiny_corpus: Path, tmp_path: Pa
     params["settings"]["bm25"]["k1"] = 0.9
     params_path.write_text(json.dumps(params))
     assert notices(tiny_corpus, idx) == [
-        "Rebuilding the index: index was built with other tokenizer or BM25 settings."]
+        "Rebuilding the index: index was built with other tokenizer or BM25 settings."
+    ]
     params_path = index_store.current_build(idx) / "params.json"
     params = json.loads(params_path.read_text())
     params["format_version"] = 999
@@ -94,8 +104,9 @@ def test_corrupt_index_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
     assert index_store.load(idx).postings.weights.shape[0] > 0
 
 
-def test_failure_mid_build_keeps_the_previous_index(tiny_corpus: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_build_keeps_the_previous_index(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx)
     before = index_store.current_build(idx)

@@ -6,8 +6,14 @@ import pytest
 
 from bot.clean import clean_document
 from bot.records import Span
-from bot.segment import (PASSAGE_MAX_WORDS, SentenceSplitter, punkt_from_json, punkt_to_json,
-                         segment, train_punkt)
+from bot.segment import (
+    PASSAGE_MAX_WORDS,
+    SentenceSplitter,
+    punkt_from_json,
+    punkt_to_json,
+    segment,
+    train_punkt,
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +42,28 @@ def test_news_abbreviations_do_not_split(splitter: SentenceSplitter, text: str) 
 def test_real_sentence_ends_still_split(splitter: SentenceSplitter) -> None:
     text = "Iraqi forces took the mosque. The fighting went on. Officials were cautious."
     assert sentences(splitter, text) == [
-        "Iraqi forces took the mosque.", "The fighting went on.", "Officials were cautious."]
+        "Iraqi forces took the mosque.",
+        "The fighting went on.",
+        "Officials were cautious.",
+    ]
 
 
 def test_quotation_stays_with_its_attribution(splitter: SentenceSplitter) -> None:
     text = "“You can have the map. Congratulations. Spread it around,” Trump said. He left."
     assert sentences(splitter, text) == [
-        "“You can have the map. Congratulations. Spread it around,” Trump said.", "He left."]
+        "“You can have the map. Congratulations. Spread it around,” Trump said.",
+        "He left.",
+    ]
 
 
-def test_state_abbreviation_before_a_new_quote_ends_the_sentence(splitter: SentenceSplitter
-                                                                  ) -> None:
+def test_state_abbreviation_before_a_new_quote_ends_the_sentence(
+    splitter: SentenceSplitter,
+) -> None:
     text = "He spoke in West Palm Beach, Fla. “There it is,” he added."
     assert sentences(splitter, text) == [
-        "He spoke in West Palm Beach, Fla.", "“There it is,” he added."]
+        "He spoke in West Palm Beach, Fla.",
+        "“There it is,” he added.",
+    ]
 
 
 def test_punkt_parameters_round_trip_through_json(splitter: SentenceSplitter) -> None:
@@ -61,13 +75,13 @@ def test_punkt_parameters_round_trip_through_json(splitter: SentenceSplitter) ->
 
 def test_passages_merge_short_and_split_long_paragraphs(splitter: SentenceSplitter) -> None:
     short = "\n\n".join(f"Short paragraph number {i} is here." for i in range(6))
-    long_para = " ".join(f"Sentence {i} of a long paragraph has exactly ten words here."
-                         for i in range(40))
+    long_para = " ".join(
+        f"Sentence {i} of a long paragraph has exactly ten words here." for i in range(40)
+    )
     raw = "A Title For This Test Story\n\n" + short + "\n\n" + long_para + "\n"
     doc = clean_document(0, "t.txt", raw, None)
     passages, sents = segment([doc], splitter)
-    words = [sum(len(s.text.split()) for s in sents[p.first_sent : p.last_sent])
-             for p in passages]
+    words = [sum(len(s.text.split()) for s in sents[p.first_sent : p.last_sent]) for p in passages]
     assert len(passages) >= 4
     assert max(words) <= PASSAGE_MAX_WORDS
     assert words[0] > len("Short paragraph number 0 is here.".split())  # merged

@@ -6,7 +6,11 @@ from bot import tokens
 
 
 def test_lowercases_stems_and_drops_stopwords() -> None:
-    assert tokens.analyze("The Fighters were FIGHTING in the cities") == ["fighter", "fight", "citi"]
+    assert tokens.analyze("The Fighters were FIGHTING in the cities") == [
+        "fighter",
+        "fight",
+        "citi",
+    ]
 
 
 def test_question_only_of_stopwords_has_no_terms() -> None:
@@ -29,7 +33,9 @@ def test_irregular_verbs_meet_their_base_form() -> None:
 def test_spans_give_offsets_of_the_surface_words() -> None:
     text = "Who is Mustafa Bali?"
     assert [(s, text[a:b]) for s, a, b in tokens.spans(text)] == [
-        ("mustafa", "Mustafa"), ("bali", "Bali")]
+        ("mustafa", "Mustafa"),
+        ("bali", "Bali"),
+    ]
 
 
 def test_settings_describe_the_tokenizer() -> None:

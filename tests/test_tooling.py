@@ -1,0 +1,50 @@
+"""The package's public surface, and the linters the team relies on."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import bot
+from bot import errors
+
+from .conftest import ROOT
+
+
+def test_public_exports() -> None:
+    assert set(bot.__all__) == {
+        "Answer",
+        "BotError",
+        "ConfigError",
+        "Conversation",
+        "ConversationStore",
+        "CorpusError",
+        "DocMeta",
+        "Engine",
+        "IndexCorrupt",
+        "IndexError_",
+        "IndexMismatch",
+        "IndexMissing",
+        "QuestionError",
+        "Quote",
+        "Source",
+        "answer",
+    }
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), errors.BotError)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [["ruff", "check", "bot", "tests"], ["ruff", "format", "--check", "bot"], ["mypy", "bot"]],
+)
+def test_linters_are_clean(cmd: list[str]) -> None:
+    if shutil.which(cmd[0]) is None and not (ROOT / ".venv").exists():
+        pytest.skip(f"{cmd[0]} not installed")
+    result = subprocess.run(
+        [sys.executable, "-m", *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
