@@ -274,6 +274,22 @@ def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
         run_repl(engine)
 
 
+@main.command("discord")
+@corpus_options
+def discord_cmd(corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Run the Discord bot (token from DISCORD_TOKEN or .env; see README)."""
+    import asyncio
+
+    from .discord_bot import run_bot, settings_from_env
+    from .logs import setup_logging
+
+    with errors_to_exit():
+        settings = settings_from_env()
+        setup_logging(secrets=[settings.token])
+        engine = open_engine(corpus_dir, index_dir)
+        asyncio.run(run_bot(engine, settings))
+
+
 _GATES = {"hit1": "hit@1", "hit3": "hit@3", "abstain": "abstain_recall"}
 
 

@@ -1,0 +1,190 @@
+"""The Discord adapter: `/ask` and `/sources` as slash commands over the same engine.
+
+Slash commands only: no privileged intents, no message content. Commands are synced once
+in `setup_hook` (to one guild when DISCORD_GUILD_ID is set, which is instant; otherwise
+globally). Every `/ask` defers first, computes the answer in a worker thread so the event
+loop never blocks, and replies with an embed from `discord_render`. Errors become private
+replies; the token never reaches a log line or a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import os
+import time
+from dataclasses import dataclass
+from typing import cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .answer import MAX_TOP
+from .conversation import ConversationStore
+from .discord_render import answer_embed, clean, sources_embed
+from .engine import Engine
+from .errors import ConfigError, QuestionError
+
+log = logging.getLogger("newsqa.discord")
+
+_MENTION = re.compile(r"<[@#][!&]?\d+>|@(everyone|here)\b")
+QUESTION_MAX = 500  # Discord allows 6,000 in an option; a question needs far less
+DISCORD_TOP_MAX = min(5, MAX_TOP)  # five quotes fill a phone screen
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    guild_id: int | None = None
+    cooldown_rate: int = 5  # questions ...
+    cooldown_per: float = 30.0  # ... per this many seconds, per user
+    conversation_ttl: float = 600.0  # follow-up context expires after 10 minutes
+    max_conversations: int = 5000
+
+    def __repr__(self) -> str:  # never show the token, even in a traceback or debugger
+        return f"Settings(token=<hidden>, guild_id={self.guild_id})"
+
+
+def settings_from_env() -> Settings:
+    """DISCORD_TOKEN (required) and DISCORD_GUILD_ID (optional), from the environment or a
+    .env file in the working directory."""
+    from dotenv import find_dotenv, load_dotenv
+
+    load_dotenv(find_dotenv(usecwd=True))  # .env of the working directory, not of this file
+    token = os.environ.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("DISCORD_TOKEN is not set (put it in the environment or in .env)")
+    guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
+    if guild and not guild.isdigit():
+        raise ConfigError("DISCORD_GUILD_ID must be a number (the server's id)")
+    return Settings(token=token, guild_id=int(guild) if guild else None)
+
+
+class NewsBot(commands.Bot):
+    """The bot; its engine and settings come in through `__init__`."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.none(),  # slash commands need no gateway intents
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.engine = engine
+        self.settings = settings
+        self.conversations = ConversationStore(engine, max_conversations=settings.max_conversations,
+                                               ttl=settings.conversation_ttl)
+        self.answered = 0  # interactions answered, for tests and logs
+        self.tree.error(self.on_tree_error)
+        self._cooldown = app_commands.checks.cooldown(
+            settings.cooldown_rate, settings.cooldown_per, key=lambda i: i.user.id)
+
+    async def setup_hook(self) -> None:
+        self.tree.add_command(self._cooldown(ask_command))
+        self.tree.add_command(sources_command)
+        if self.settings.guild_id:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), self.settings.guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (may take up to an hour to appear)",
+                     len(synced))
+
+    async def on_tree_error(self, interaction: discord.Interaction,
+                            error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CommandOnCooldown):
+            await reply_private(interaction, f"Slow down a little — you can ask again in "
+                                             f"{error.retry_after:.0f} s.")
+            return
+        log.error("command %s failed", interaction.command and interaction.command.name,
+                  exc_info=error)
+        await reply_private(interaction, "Sorry — something went wrong answering that. "
+                                         "The error was logged.")
+
+
+async def reply_private(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already deferred."""
+    none = discord.AllowedMentions.none()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
+    except discord.HTTPException:
+        log.warning("could not send a private reply to interaction %s", interaction.id)
+
+
+@app_commands.command(name="ask", description="Ask the news articles a question")
+@app_commands.describe(
+    question="Your question, e.g. “Who is Mustafa Bali?”",
+    quotes=f"How many quotes to show (1–{DISCORD_TOP_MAX}, default 3)",
+    private="Only you see the answer",
+)
+async def ask_command(
+    interaction: discord.Interaction,
+    question: app_commands.Range[str, 1, QUESTION_MAX],
+    quotes: app_commands.Range[int, 1, DISCORD_TOP_MAX] = 3,
+    private: bool = False,
+) -> None:
+    bot = cast(NewsBot, interaction.client)  # the only client these commands are added to
+    await interaction.response.defer(ephemeral=private, thinking=True)
+    key = (interaction.channel_id, interaction.user.id)
+    conversation = bot.conversations.get(key)
+    t0 = time.perf_counter()
+    # Mentions are addressed to people, not part of the question; drop them before searching.
+    text = " ".join(_MENTION.sub(" ", question).split()) or question
+    try:
+        result = await asyncio.to_thread(conversation.ask, text, quotes)
+    except QuestionError as exc:
+        await _private_after_defer(interaction, private, f"I can't search that: {exc}.")
+        return
+    ms = (time.perf_counter() - t0) * 1000
+    if not result.answered:
+        await _private_after_defer(
+            interaction, private, f"Sorry — {clean(result.message or 'the articles do not say.')}")
+        return
+    footer = f"Quoted verbatim · {len(result.sources)} source(s) · {ms:.0f} ms"
+    if result.resolved_question:
+        footer = f"Follow-up, read as: {result.resolved_question} · " + footer
+    await interaction.edit_original_response(embed=answer_embed(result, footer),
+                                             allowed_mentions=discord.AllowedMentions.none())
+    bot.answered += 1
+
+
+async def _private_after_defer(interaction: discord.Interaction, private: bool, text: str
+                               ) -> None:
+    """The reply must be private: replace a public "thinking…" message with a private one."""
+    bot = interaction.client
+    none = discord.AllowedMentions.none()
+    if private:
+        await interaction.edit_original_response(content=text, allowed_mentions=none)
+    else:
+        await interaction.delete_original_response()
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
+    if isinstance(bot, NewsBot):
+        bot.answered += 1
+
+
+@app_commands.command(name="sources", description="List the articles the bot answers from")
+async def sources_command(interaction: discord.Interaction) -> None:
+    bot = cast(NewsBot, interaction.client)
+    await interaction.response.send_message(embed=sources_embed(bot.engine.documents),
+                                            ephemeral=True,
+                                            allowed_mentions=discord.AllowedMentions.none())
+
+
+async def run_bot(engine: Engine, settings: Settings) -> None:
+    """Run until stopped. A rejected token becomes a ConfigError (one line at the CLI)."""
+    bot = NewsBot(engine, settings)
+    try:
+        async with bot:
+            await bot.start(settings.token)
+    except discord.LoginFailure as exc:
+        raise ConfigError("Discord rejected DISCORD_TOKEN (check it in the developer "
+                          "portal, Bot → Reset Token)") from exc
+    except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - we ask for none
+        raise ConfigError("Discord refused the requested intents") from exc

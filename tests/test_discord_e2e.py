@@ -1,0 +1,136 @@
+"""End to end with the real discord.py against the loopback stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from bot.discord_bot import NewsBot, Settings
+from bot.engine import Engine
+
+from .discord_standin import HUMAN, DiscordStandIn, ask, interaction
+
+Scenario = Callable[[DiscordStandIn, NewsBot], Awaitable[None]]
+
+
+def run_with_bot(engine: Engine, monkeypatch: pytest.MonkeyPatch, scenario: Scenario,
+                 **settings: Any) -> DiscordStandIn:
+    async def main() -> DiscordStandIn:
+        standin = DiscordStandIn()
+        await standin.start()
+        monkeypatch.setattr(discord.http.Route, "BASE", standin.base)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
+                            yarl.URL(standin.gateway))
+        bot = NewsBot(engine, Settings(token="test-token", **settings))
+        task = asyncio.create_task(bot.start("test-token"))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 20)
+            await scenario(standin, bot)
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 10)
+            await standin.stop()
+        return standin
+
+    return asyncio.run(main())
+
+
+def test_ask_is_deferred_then_answered_with_a_cited_embed(
+        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        await s.dispatch("INTERACTION_CREATE", ask(1, "Who is **Mustafa Bali**? @everyone <@&123>"))
+        await s.wait_for(lambda: bool(s.edits["itoken-1"]))
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario, guild_id=600000000000000006)
+    assert s.identify is not None and s.identify["intents"] == 0  # no privileged intents
+    assert s.unexpected == []
+    # command sync went to the one guild and describes /ask and its options
+    (path, commands), = s.synced
+    assert path == f"/applications/{'900000000000000001'}/guilds/600000000000000006/commands"
+    ask_cmd = next(c for c in commands if c["name"] == "ask")
+    options = {o["name"]: o for o in ask_cmd["options"]}
+    assert options["question"]["type"] == 3 and options["question"]["required"] is True
+    assert options["question"]["max_length"] == 500 and options["question"]["description"]
+    assert options["quotes"]["type"] == 4 and options["quotes"]["max_value"] == 5
+    assert options["private"]["type"] == 5
+    assert {c["name"] for c in commands} == {"ask", "sources"}
+    # deferred first ("thinking…"), then exactly one final edit with the embed
+    (deferred,) = s.callbacks["500000000000000001"]
+    assert deferred["type"] == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "thinking…"
+    assert not (deferred.get("data") or {}).get("flags", 0) & 64  # public unless private=True
+    (final,) = s.edits["itoken-1"]
+    assert final["allowed_mentions"] == {"parse": []}
+    (embed,) = final["embeds"]
+    assert "Baghouz is free" in embed["description"] and embed["description"].startswith("**[1]**")
+    assert embed["title"] == "Who is \\*\\*Mustafa Bali\\*\\*?"  # mentions dropped, markdown escaped
+    assert embed["fields"][0]["name"] == "Sources"
+    assert "The Hill, 23 March 2019" in embed["fields"][0]["value"]
+
+
+def test_no_answer_is_a_private_polite_reply(bundled_engine: Engine,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        await s.dispatch("INTERACTION_CREATE", ask(2, "What is the capital of France?"))
+        await s.wait_for(lambda: bool(s.followups["itoken-2"]))
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario)
+    assert s.deletes["itoken-2"] == 1  # the public "thinking…" message is removed
+    (reply,) = s.followups["itoken-2"]
+    assert reply["flags"] & 64  # ephemeral
+    assert reply["content"].startswith("Sorry — The articles don't say.")
+    assert s.synced[0][0] == "/applications/900000000000000001/commands"  # global sync
+
+
+def test_cooldown_and_errors_reply_privately_and_the_bot_keeps_running(
+        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*_: Any, **__: Any) -> None:
+        raise RuntimeError("boom")
+
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        await s.dispatch("INTERACTION_CREATE", ask(3, "Who is Kino Gabriel?"))
+        await s.dispatch("INTERACTION_CREATE", ask(4, "Who is Kino Gabriel?"))
+        await s.wait_for(lambda: bool(s.edits["itoken-3"]) and bool(s.callbacks[
+            "500000000000000004"]))
+        monkeypatch.setattr(bot.conversations, "get", explode)
+        other = {**HUMAN, "id": "700000000000000099"}
+        await s.dispatch("INTERACTION_CREATE", ask(5, "Who is Kino Gabriel?", user=other))
+        await s.wait_for(lambda: bool(s.followups["itoken-5"]))
+        monkeypatch.undo()
+        monkeypatch.setattr(discord.http.Route, "BASE", s.base)
+        await s.dispatch("INTERACTION_CREATE", interaction(6, "sources"))
+        await s.wait_for(lambda: bool(s.callbacks["500000000000000006"]))
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario, cooldown_rate=1)
+    (cool,) = s.callbacks["500000000000000004"]
+    assert cool["type"] == 4 and cool["data"]["flags"] & 64
+    assert cool["data"]["content"].startswith("Slow down a little")
+    (apology,) = s.followups["itoken-5"]
+    assert apology["flags"] & 64 and apology["content"].startswith("Sorry — something went wrong")
+    (sources,) = s.callbacks["500000000000000006"]
+    assert sources["data"]["flags"] & 64
+    assert sources["data"]["embeds"][0]["description"].count("**[") == 5
+
+
+def test_hundred_concurrent_asks_are_each_answered_exactly_once(
+        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    questions = ["Who is Mustafa Bali?", "When did the SDF break into Raqqa?",
+                 "What is the capital of France?", "How old is the Nuri mosque?"]
+
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        for n in range(100):
+            user = {**HUMAN, "id": str(710000000000000000 + n)}
+            await s.dispatch("INTERACTION_CREATE", ask(100 + n, questions[n % 4], user=user))
+        await s.wait_for(lambda: bot.answered >= 100, timeout=60)
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario, cooldown_rate=1000)
+    for n in range(100):
+        iid, token = str(5 * 10**17 + 100 + n), f"itoken-{100 + n}"
+        assert [c["type"] for c in s.callbacks[iid]] == [5], n
+        finals = len(s.edits[token]) + len(s.followups[token])
+        assert finals == 1, (n, s.edits[token], s.followups[token])
+    assert s.unexpected == []
