@@ -98,6 +98,8 @@ def answer(
     q = validate(question)
     if not 1 <= top <= MAX_TOP:
         raise QuestionError(f"number of quotes must be between 1 and {MAX_TOP}")
+    if not tokens.has_word(q):
+        raise QuestionError("the question has no searchable words (only stopwords or symbols)")
     stems, surfaces = question_stems(q)
     carried = [s for s in carried_stems(q, stems, history) if s not in stems]
     if not stems:

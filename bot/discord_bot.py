@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import cast
@@ -74,12 +74,14 @@ class NewsBot(commands.Bot):
         )
         self.engine = engine
         self.settings = settings
-        self.conversations = ConversationStore(engine, max_conversations=settings.max_conversations,
-                                               ttl=settings.conversation_ttl)
+        self.conversations = ConversationStore(
+            engine, max_conversations=settings.max_conversations, ttl=settings.conversation_ttl
+        )
         self.answered = 0  # interactions answered, for tests and logs
         self.tree.error(self.on_tree_error)
         self._cooldown = app_commands.checks.cooldown(
-            settings.cooldown_rate, settings.cooldown_per, key=lambda i: i.user.id)
+            settings.cooldown_rate, settings.cooldown_per, key=lambda i: i.user.id
+        )
 
     async def setup_hook(self) -> None:
         self.tree.add_command(self._cooldown(ask_command))
@@ -91,19 +93,22 @@ class NewsBot(commands.Bot):
             log.info("synced %d commands to guild %s", len(synced), self.settings.guild_id)
         else:
             synced = await self.tree.sync()
-            log.info("synced %d global commands (may take up to an hour to appear)",
-                     len(synced))
+            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
 
-    async def on_tree_error(self, interaction: discord.Interaction,
-                            error: app_commands.AppCommandError) -> None:
+    async def on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
-            await reply_private(interaction, f"Slow down a little — you can ask again in "
-                                             f"{error.retry_after:.0f} s.")
+            await reply_private(
+                interaction, f"Slow down a little — you can ask again in {error.retry_after:.0f} s."
+            )
             return
-        log.error("command %s failed", interaction.command and interaction.command.name,
-                  exc_info=error)
-        await reply_private(interaction, "Sorry — something went wrong answering that. "
-                                         "The error was logged.")
+        log.error(
+            "command %s failed", interaction.command and interaction.command.name, exc_info=error
+        )
+        await reply_private(
+            interaction, "Sorry — something went wrong answering that. The error was logged."
+        )
 
 
 async def reply_private(interaction: discord.Interaction, text: str) -> None:
@@ -145,18 +150,19 @@ async def ask_command(
     ms = (time.perf_counter() - t0) * 1000
     if not result.answered:
         await _private_after_defer(
-            interaction, private, f"Sorry — {clean(result.message or 'the articles do not say.')}")
+            interaction, private, f"Sorry — {clean(result.message or 'the articles do not say.')}"
+        )
         return
     footer = f"Quoted verbatim · {len(result.sources)} source(s) · {ms:.0f} ms"
     if result.resolved_question:
         footer = f"Follow-up, read as: {result.resolved_question} · " + footer
-    await interaction.edit_original_response(embed=answer_embed(result, footer),
-                                             allowed_mentions=discord.AllowedMentions.none())
+    await interaction.edit_original_response(
+        embed=answer_embed(result, footer), allowed_mentions=discord.AllowedMentions.none()
+    )
     bot.answered += 1
 
 
-async def _private_after_defer(interaction: discord.Interaction, private: bool, text: str
-                               ) -> None:
+async def _private_after_defer(interaction: discord.Interaction, private: bool, text: str) -> None:
     """The reply must be private: replace a public "thinking…" message with a private one."""
     bot = interaction.client
     none = discord.AllowedMentions.none()
@@ -172,9 +178,11 @@ async def _private_after_defer(interaction: discord.Interaction, private: bool, 
 @app_commands.command(name="sources", description="List the articles the bot answers from")
 async def sources_command(interaction: discord.Interaction) -> None:
     bot = cast(NewsBot, interaction.client)
-    await interaction.response.send_message(embed=sources_embed(bot.engine.documents),
-                                            ephemeral=True,
-                                            allowed_mentions=discord.AllowedMentions.none())
+    await interaction.response.send_message(
+        embed=sources_embed(bot.engine.documents),
+        ephemeral=True,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
 
 
 async def run_bot(engine: Engine, settings: Settings) -> None:
@@ -184,7 +192,8 @@ async def run_bot(engine: Engine, settings: Settings) -> None:
         async with bot:
             await bot.start(settings.token)
     except discord.LoginFailure as exc:
-        raise ConfigError("Discord rejected DISCORD_TOKEN (check it in the developer "
-                          "portal, Bot → Reset Token)") from exc
+        raise ConfigError(
+            "Discord rejected DISCORD_TOKEN (check it in the developer portal, Bot → Reset Token)"
+        ) from exc
     except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - we ask for none
         raise ConfigError("Discord refused the requested intents") from exc

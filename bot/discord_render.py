@@ -70,8 +70,7 @@ def _source_fields(sources: list[Source]) -> list[tuple[str, str]]:
     return fields[:FIELDS_MAX]
 
 
-def _build(ans: Answer, quotes: list[Quote], footer: str | None, first_limit: int
-           ) -> discord.Embed:
+def _build(ans: Answer, quotes: list[Quote], footer: str | None, first_limit: int) -> discord.Embed:
     lines: list[str] = []
     for q in quotes:
         line = quote_line(q, first_limit) if not lines else quote_line(q)
@@ -79,8 +78,9 @@ def _build(ans: Answer, quotes: list[Quote], footer: str | None, first_limit: in
             break  # this quote and the weaker ones after it do not fit: drop them whole
         lines.append(line)
     kept = {q.citation for q in quotes[: len(lines)]}
-    embed = discord.Embed(title=_clip(clean(ans.question), TITLE_MAX),
-                          description="\n\n".join(lines), colour=COLOUR)
+    embed = discord.Embed(
+        title=_clip(clean(ans.question), TITLE_MAX), description="\n\n".join(lines), colour=COLOUR
+    )
     for name, value in _source_fields([s for s in ans.sources if s.citation in kept]):
         embed.add_field(name=name, value=value, inline=False)
     if footer:

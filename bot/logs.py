@@ -35,8 +35,9 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(secrets: Iterable[str] = (), level: int = logging.INFO,
-                  stream: TextIO | None = None) -> logging.Handler:
+def setup_logging(
+    secrets: Iterable[str] = (), level: int = logging.INFO, stream: TextIO | None = None
+) -> logging.Handler:
     """One handler on the root logger (stderr by default), scrubbing `secrets`. Calling it
     again replaces the handler it installed before."""
     root = logging.getLogger()

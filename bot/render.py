@@ -97,8 +97,9 @@ def highlight(text: str, words: tuple[str, ...], style: str = "bold yellow") -> 
     return out
 
 
-def answer_text(ans: Answer) -> Text:
-    """Readable answer: numbered quotes, then a sources footer."""
+def answer_text(ans: Answer, numbered: bool = False) -> Text:
+    """Readable answer: quotes with [n] citation markers, then a sources footer.
+    `numbered` also counts the quotes (1., 2. …) so the REPL's /show N can refer to them."""
     out = Text()
     if ans.resolved_question:
         out.append(f"(follow-up, read as: {ans.resolved_question})\n", style="dim")
@@ -106,7 +107,9 @@ def answer_text(ans: Answer) -> Text:
         out.append(ans.message or "The articles don't say.", style="italic")
         out.append("\n")
         return out
-    for q in ans.quotes:
+    for i, q in enumerate(ans.quotes, 1):
+        if numbered:
+            out.append(f"{i}. ", style="dim")
         out.append(f"[{q.citation}] ", style="bold cyan")
         out.append_text(highlight(q.text, q.matched))
         out.append("\n")

@@ -9,6 +9,7 @@ Everything listens on 127.0.0.1 and every wait is bounded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import zlib
@@ -19,16 +20,29 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 APP_ID = "900000000000000001"
-BOT_USER = {"id": APP_ID, "username": "newsqa", "discriminator": "0", "global_name": None,
-            "avatar": None, "bot": True, "flags": 0}
-HUMAN = {"id": "700000000000000007", "username": "reader", "discriminator": "0",
-         "global_name": "Reader", "avatar": None}
+BOT_USER = {
+    "id": APP_ID,
+    "username": "newsqa",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+}
+HUMAN = {
+    "id": "700000000000000007",
+    "username": "reader",
+    "discriminator": "0",
+    "global_name": "Reader",
+    "avatar": None,
+}
 
 
 def _json(obj: Any, status: int = 200) -> web.Response:
     # discord.py decodes a body only when Content-Type is exactly "application/json".
-    return web.Response(body=json.dumps(obj).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+    return web.Response(
+        body=json.dumps(obj).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
 
 
 class DiscordStandIn:
@@ -93,10 +107,24 @@ class DiscordStandIn:
                 await self._send(ws, compressor, {"op": 11})
             elif payload["op"] == 2:  # identify
                 self.identify = payload["d"]
-                await self._send(ws, compressor, {"op": 0, "t": "READY", "s": next(self._seq), "d": {
-                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "standin-session",
-                    "resume_gateway_url": self.gateway, "shard": [0, 1],
-                    "application": {"id": APP_ID, "flags": 0}}})
+                await self._send(
+                    ws,
+                    compressor,
+                    {
+                        "op": 0,
+                        "t": "READY",
+                        "s": next(self._seq),
+                        "d": {
+                            "v": 10,
+                            "user": BOT_USER,
+                            "guilds": [],
+                            "session_id": "standin-session",
+                            "resume_gateway_url": self.gateway,
+                            "shard": [0, 1],
+                            "application": {"id": APP_ID, "flags": 0},
+                        },
+                    },
+                )
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, compressor: Any, payload: Any) -> None:
@@ -121,31 +149,70 @@ class DiscordStandIn:
                 return _json({"message": "401: Unauthorized", "code": 0}, status=401)
             return _json(BOT_USER)
         if path == "/oauth2/applications/@me":
-            return _json({
-                "id": APP_ID, "name": "newsqa", "icon": None, "description": "",
-                "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
-                "owner": HUMAN, "summary": "", "verify_key": "0" * 64, "team": None,
-                "flags": 0, "interactions_endpoint_url": None})
+            return _json(
+                {
+                    "id": APP_ID,
+                    "name": "newsqa",
+                    "icon": None,
+                    "description": "",
+                    "rpc_origins": [],
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": HUMAN,
+                    "summary": "",
+                    "verify_key": "0" * 64,
+                    "team": None,
+                    "flags": 0,
+                    "interactions_endpoint_url": None,
+                }
+            )
         if path in ("/gateway/bot", "/gateway"):
-            return _json({"url": self.gateway, "shards": 1, "session_start_limit": {
-                "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+            return _json(
+                {
+                    "url": self.gateway,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 999,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
         parts = path.strip("/").split("/")
         if request.method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             self.synced.append((path, body))
-            return _json([
-                {**cmd, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1",
-                 "default_member_permissions": None, "type": cmd.get("type", 1)}
-                for cmd in body or []])
+            return _json(
+                [
+                    {
+                        **cmd,
+                        "id": str(next(self._ids)),
+                        "application_id": APP_ID,
+                        "version": "1",
+                        "default_member_permissions": None,
+                        "type": cmd.get("type", 1),
+                    }
+                    for cmd in body or []
+                ]
+            )
         if request.method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             iid = parts[1]
             self.callbacks[iid].append(body)
             kind = (body or {}).get("type")
-            return _json({
-                "interaction": {"id": iid, "type": 2, "response_message_id": str(next(self._ids)),
-                                "response_message_loading": kind == 5,
-                                "response_message_ephemeral": bool(
-                                    ((body or {}).get("data") or {}).get("flags", 0) & 64)},
-                "resource": {"type": kind}})
+            return _json(
+                {
+                    "interaction": {
+                        "id": iid,
+                        "type": 2,
+                        "response_message_id": str(next(self._ids)),
+                        "response_message_loading": kind == 5,
+                        "response_message_ephemeral": bool(
+                            ((body or {}).get("data") or {}).get("flags", 0) & 64
+                        ),
+                    },
+                    "resource": {"type": kind},
+                }
+            )
         if parts[0] == "webhooks" and len(parts) >= 3:
             token = parts[2]
             if request.method == "PATCH" and parts[-1] == "@original":
@@ -162,47 +229,92 @@ class DiscordStandIn:
 
     def _message(self, body: Any) -> dict[str, Any]:
         body = body or {}
-        return {"id": str(next(self._ids)), "channel_id": "800000000000000008", "type": 0,
-                "author": BOT_USER, "content": body.get("content") or "",
-                "embeds": body.get("embeds") or [], "attachments": [], "mentions": [],
-                "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
-                "timestamp": "2026-11-22T00:00:00+00:00", "edited_timestamp": None,
-                "flags": body.get("flags", 0), "components": []}
+        return {
+            "id": str(next(self._ids)),
+            "channel_id": "800000000000000008",
+            "type": 0,
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": "2026-11-22T00:00:00+00:00",
+            "edited_timestamp": None,
+            "flags": body.get("flags", 0),
+            "components": [],
+        }
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
         async def loop() -> None:
             while not condition():
                 self._changed.clear()
-                try:
+                with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), 0.2)
-                except asyncio.TimeoutError:
-                    pass
+
         await asyncio.wait_for(loop(), timeout)
 
 
-def interaction(n: int, command: str, options: list[dict[str, Any]] | None = None,
-                user: dict[str, Any] | None = None, channel_id: str = "800000000000000008",
-                guild_id: str = "600000000000000006") -> dict[str, Any]:
+def interaction(
+    n: int,
+    command: str,
+    options: list[dict[str, Any]] | None = None,
+    user: dict[str, Any] | None = None,
+    channel_id: str = "800000000000000008",
+    guild_id: str = "600000000000000006",
+) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a slash command, as Discord sends it."""
     who = user or HUMAN
     return {
-        "id": str(5 * 10**17 + n), "application_id": APP_ID, "type": 2,
-        "token": f"itoken-{n}", "version": 1, "guild_id": guild_id,
-        "channel_id": channel_id, "channel": {"id": channel_id, "type": 0, "guild_id": guild_id,
-                                              "name": "general", "position": 0},
-        "member": {"user": who, "roles": [], "joined_at": "2026-01-01T00:00:00+00:00",
-                   "deaf": False, "mute": False, "permissions": "2147483647", "flags": 0},
-        "locale": "en-US", "guild_locale": "en-US", "app_permissions": "2147483647",
-        "attachment_size_limit": 8388608, "entitlements": [], "context": 0,
+        "id": str(5 * 10**17 + n),
+        "application_id": APP_ID,
+        "type": 2,
+        "token": f"itoken-{n}",
+        "version": 1,
+        "guild_id": guild_id,
+        "channel_id": channel_id,
+        "channel": {
+            "id": channel_id,
+            "type": 0,
+            "guild_id": guild_id,
+            "name": "general",
+            "position": 0,
+        },
+        "member": {
+            "user": who,
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "permissions": "2147483647",
+            "flags": 0,
+        },
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": "2147483647",
+        "attachment_size_limit": 8388608,
+        "entitlements": [],
+        "context": 0,
         "authorizing_integration_owners": {"0": guild_id},
-        "data": {"id": "1", "name": command, "type": 1, "options": options or [],
-                 "guild_id": guild_id},
+        "data": {
+            "id": "1",
+            "name": command,
+            "type": 1,
+            "options": options or [],
+            "guild_id": guild_id,
+        },
     }
 
 
 def ask(n: int, question: str, **extra: Any) -> dict[str, Any]:
     options = [{"name": "question", "type": 3, "value": question}]
-    options += [{"name": k, "type": 4 if isinstance(v, int) and not isinstance(v, bool) else 5,
-                 "value": v} for k, v in extra.items() if k not in ("user", "channel_id")]
+    options += [
+        {"name": k, "type": 4 if isinstance(v, int) and not isinstance(v, bool) else 5, "value": v}
+        for k, v in extra.items()
+        if k not in ("user", "channel_id")
+    ]
     kwargs = {k: v for k, v in extra.items() if k in ("user", "channel_id")}
     return interaction(n, "ask", options, **kwargs)

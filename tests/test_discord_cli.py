@@ -32,8 +32,9 @@ def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscordStandIn]:
     thread.start()
     asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
     monkeypatch.setattr(discord.http.Route, "BASE", server.base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                        yarl.URL(server.gateway))
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway)
+    )
     yield server
     asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
     loop.call_soon_threadsafe(loop.stop)
@@ -41,21 +42,22 @@ def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscordStandIn]:
 
 
 def invoke(tiny_corpus: Path, tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
-    result = CliRunner(env=env).invoke(main, ["discord", "--corpus", str(tiny_corpus),
-                                              "--index", str(tmp_path / "idx")])
+    result = CliRunner(env=env).invoke(
+        main, ["discord", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx")]
+    )
     return result.exit_code, result.stderr
 
 
-def test_missing_token_is_a_one_line_error(tiny_corpus: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_token_is_a_one_line_error(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
     code, err = invoke(tiny_corpus, tmp_path, {"DISCORD_TOKEN": ""})
     assert code == 1
     assert err == "error: DISCORD_TOKEN is not set (put it in the environment or in .env)\n"
 
 
-def test_token_and_guild_come_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_token_and_guild_come_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.delenv("DISCORD_GUILD_ID", raising=False)
@@ -66,13 +68,14 @@ def test_token_and_guild_come_from_dotenv(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_rejected_token_is_a_one_line_error_without_the_token(
-        standin: DiscordStandIn, tiny_corpus: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    standin: DiscordStandIn, tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     logs = io.StringIO()
     # The command's logging, at DEBUG and into a buffer we can read afterwards.
-    monkeypatch.setattr("bot.logs.setup_logging", lambda secrets: setup_logging(
-        secrets, logging.DEBUG, logs))
+    monkeypatch.setattr(
+        "bot.logs.setup_logging", lambda secrets: setup_logging(secrets, logging.DEBUG, logs)
+    )
     code, err = invoke(tiny_corpus, tmp_path, {"DISCORD_TOKEN": SECRET})
     assert code == 1
     assert err.splitlines()[-1].startswith("error: Discord rejected DISCORD_TOKEN")

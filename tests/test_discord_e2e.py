@@ -18,14 +18,16 @@ from .discord_standin import HUMAN, DiscordStandIn, ask, interaction
 Scenario = Callable[[DiscordStandIn, NewsBot], Awaitable[None]]
 
 
-def run_with_bot(engine: Engine, monkeypatch: pytest.MonkeyPatch, scenario: Scenario,
-                 **settings: Any) -> DiscordStandIn:
+def run_with_bot(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, scenario: Scenario, **settings: Any
+) -> DiscordStandIn:
     async def main() -> DiscordStandIn:
         standin = DiscordStandIn()
         await standin.start()
         monkeypatch.setattr(discord.http.Route, "BASE", standin.base)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                            yarl.URL(standin.gateway))
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(standin.gateway)
+        )
         bot = NewsBot(engine, Settings(token="test-token", **settings))
         task = asyncio.create_task(bot.start("test-token"))
         try:
@@ -41,7 +43,8 @@ def run_with_bot(engine: Engine, monkeypatch: pytest.MonkeyPatch, scenario: Scen
 
 
 def test_ask_is_deferred_then_answered_with_a_cited_embed(
-        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
         await s.dispatch("INTERACTION_CREATE", ask(1, "Who is **Mustafa Bali**? @everyone <@&123>"))
         await s.wait_for(lambda: bool(s.edits["itoken-1"]))
@@ -50,7 +53,7 @@ def test_ask_is_deferred_then_answered_with_a_cited_embed(
     assert s.identify is not None and s.identify["intents"] == 0  # no privileged intents
     assert s.unexpected == []
     # command sync went to the one guild and describes /ask and its options
-    (path, commands), = s.synced
+    ((path, commands),) = s.synced
     assert path == f"/applications/{'900000000000000001'}/guilds/600000000000000006/commands"
     ask_cmd = next(c for c in commands if c["name"] == "ask")
     options = {o["name"]: o for o in ask_cmd["options"]}
@@ -67,13 +70,16 @@ def test_ask_is_deferred_then_answered_with_a_cited_embed(
     assert final["allowed_mentions"] == {"parse": []}
     (embed,) = final["embeds"]
     assert "Baghouz is free" in embed["description"] and embed["description"].startswith("**[1]**")
-    assert embed["title"] == "Who is \\*\\*Mustafa Bali\\*\\*?"  # mentions dropped, markdown escaped
+    assert (
+        embed["title"] == "Who is \\*\\*Mustafa Bali\\*\\*?"
+    )  # mentions dropped, markdown escaped
     assert embed["fields"][0]["name"] == "Sources"
     assert "The Hill, 23 March 2019" in embed["fields"][0]["value"]
 
 
-def test_no_answer_is_a_private_polite_reply(bundled_engine: Engine,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_answer_is_a_private_polite_reply(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
         await s.dispatch("INTERACTION_CREATE", ask(2, "What is the capital of France?"))
         await s.wait_for(lambda: bool(s.followups["itoken-2"]))
@@ -87,15 +93,17 @@ def test_no_answer_is_a_private_polite_reply(bundled_engine: Engine,
 
 
 def test_cooldown_and_errors_reply_privately_and_the_bot_keeps_running(
-        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def explode(*_: Any, **__: Any) -> None:
         raise RuntimeError("boom")
 
     async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
         await s.dispatch("INTERACTION_CREATE", ask(3, "Who is Kino Gabriel?"))
         await s.dispatch("INTERACTION_CREATE", ask(4, "Who is Kino Gabriel?"))
-        await s.wait_for(lambda: bool(s.edits["itoken-3"]) and bool(s.callbacks[
-            "500000000000000004"]))
+        await s.wait_for(
+            lambda: bool(s.edits["itoken-3"]) and bool(s.callbacks["500000000000000004"])
+        )
         monkeypatch.setattr(bot.conversations, "get", explode)
         other = {**HUMAN, "id": "700000000000000099"}
         await s.dispatch("INTERACTION_CREATE", ask(5, "Who is Kino Gabriel?", user=other))
@@ -117,9 +125,14 @@ def test_cooldown_and_errors_reply_privately_and_the_bot_keeps_running(
 
 
 def test_hundred_concurrent_asks_are_each_answered_exactly_once(
-        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    questions = ["Who is Mustafa Bali?", "When did the SDF break into Raqqa?",
-                 "What is the capital of France?", "How old is the Nuri mosque?"]
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = [
+        "Who is Mustafa Bali?",
+        "When did the SDF break into Raqqa?",
+        "What is the capital of France?",
+        "How old is the Nuri mosque?",
+    ]
 
     async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
         for n in range(100):

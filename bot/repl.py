@@ -1,0 +1,134 @@
+"""The chat REPL: prompt_toolkit for line editing and history, rich for output.
+
+`ChatSession.handle` turns one input line into renderable output (pure apart from the
+engine it calls); `run_repl` is the loop around it. Conversation memory is the core's
+`Conversation`, the same one `ask --conversation` and Discord use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from .conversation import Conversation
+from .engine import Engine
+from .errors import QuestionError
+from .paths import history_file
+from .records import Answer
+from .render import answer_text, source_line, sources_text
+
+PROMPT = "ask> "
+HELP = """\
+Ask a question about the articles, e.g. "Who is Mustafa Bali?" — follow-ups like
+"What did he tweet?" use the conversation so far.
+
+  /sources     list the articles
+  /show N      the full passage around quote N of the last answer
+  /clear       forget the conversation so far
+  /help        this help
+  /quit        leave (Ctrl-D works too; Ctrl-C cancels the current line)"""
+
+
+class ChatSession:
+    """State of one chat: the conversation and the last answer (for /show)."""
+
+    def __init__(self, engine: Engine, top: int = 3) -> None:
+        self.engine = engine
+        self.top = top
+        self.conversation = Conversation(engine)
+        self.last: Answer | None = None
+        self.done = False
+
+    def handle(self, line: str) -> Text | str | None:
+        """Output for one input line (None for nothing to print)."""
+        text = line.strip()
+        if not text:
+            return None
+        if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources"):
+            return self._command(text.lstrip("/"))
+        try:
+            self.last = self.conversation.ask(text, top=self.top)
+        except QuestionError as exc:
+            return Text(f"({exc})", style="yellow")
+        return answer_text(self.last, numbered=True)
+
+    def _command(self, text: str) -> Text | str | None:
+        name, _, arg = text.partition(" ")
+        name = name.lower()
+        if name in ("quit", "exit", "q"):
+            self.done = True
+            return None
+        if name in ("help", "h", "?"):
+            return HELP
+        if name == "sources":
+            return sources_text(self.engine.documents)
+        if name == "clear":
+            self.conversation.clear()
+            self.last = None
+            return Text("(conversation cleared)", style="dim")
+        if name == "show":
+            return self._show(arg.strip())
+        return Text(f"Unknown command /{name}. Type /help for the list.", style="yellow")
+
+    def _show(self, arg: str) -> Text:
+        quotes = self.last.quotes if self.last else ()
+        if not quotes:
+            return Text("No quotes yet: ask a question first.", style="yellow")
+        if not arg.isdigit() or not 1 <= int(arg) <= len(quotes):
+            return Text(f"Use /show N with N from 1 to {len(quotes)}.", style="yellow")
+        quote = quotes[int(arg) - 1]
+        doc = self.engine.doc(self.engine.passage(quote.passage_id).doc_id)
+        out = Text()
+        out.append(source_line(doc.title, doc.publisher, doc.published) + "\n", style="bold")
+        for i, sent in enumerate(self.engine.passage_sentences(quote.passage_id)):
+            style = "bold" if sent.sent_id in quote.sent_ids else ""  # the quoted part
+            out.append((" " if i else "") + sent.text, style=style)
+        return out
+
+
+def run_repl(
+    engine: Engine, console: Console | None = None, read_line: Callable[[str], str] | None = None
+) -> None:
+    """Prompt, answer, repeat, until /quit or Ctrl-D. Ctrl-C only cancels the line."""
+    console = console or Console(highlight=False, soft_wrap=True)
+    session = ChatSession(engine)
+    reader = read_line or prompt_reader()
+    console.print(
+        Text(
+            f"Chat with {len(engine.documents)} articles. /help for commands, Ctrl-D to quit.",
+            style="dim",
+        )
+    )
+    while not session.done:
+        try:
+            line = reader(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            break
+        out = session.handle(line)
+        if out is not None:
+            console.print(out)
+    console.print(Text("Bye.", style="dim"))
+
+
+def prompt_reader(history_path: Path | None = None, **session_kwargs: Any) -> Callable[[str], str]:
+    """A prompt_toolkit session: arrow keys, Ctrl-R search, and a history file in the user
+    data directory. `session_kwargs` (input/output) let tests drive it through a pipe."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+
+    path = history_path or history_file()
+    history: History
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(exist_ok=True)
+        history = FileHistory(str(path))
+    except OSError:
+        history = InMemoryHistory()  # read-only home: still usable, just no saved history
+    session: PromptSession[str] = PromptSession(history=history, **session_kwargs)
+    return lambda prompt: session.prompt(prompt)

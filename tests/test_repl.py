@@ -1,0 +1,112 @@
+"""The chat REPL driven through a real prompt_toolkit session fed by a pipe."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from bot.engine import Engine
+from bot.repl import prompt_reader, run_repl
+
+
+def chat(engine: Engine, keys: str, history: Path) -> str:
+    console = Console(file=io.StringIO(), width=100, color_system=None, soft_wrap=True)
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        run_repl(engine, console, prompt_reader(history, input=pipe, output=DummyOutput()))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(out)
+
+
+def test_whole_chat_transcript(tiny_engine: Engine, tmp_path: Path) -> None:
+    keys = (
+        "Who is Ellen Park?\r"
+        "What did she say about the cost?\r"
+        "/show 1\r"
+        "/show 9\r"
+        "half a line\x03"  # Ctrl-C cancels the line, no traceback
+        "?!\r"
+        "/clear\r"
+        "/sources\r"
+        "\x04"
+    )  # Ctrl-D quits
+    assert chat(tiny_engine, keys, tmp_path / "history") == (
+        "Chat with 3 articles. /help for commands, Ctrl-D to quit.\n"
+        "1. [1] Mayor Ellen Park cut the ribbon at noon.\n"
+        "\n"
+        "Sources\n"
+        "[1] Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024  (alpha.txt)\n"
+        "\n"
+        "(follow-up, read as: What did she say about the cost? (context: Who is Ellen Park?))\n"
+        "1. [1] Mayor Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million "
+        "dollars.\n"
+        "\n"
+        "Sources\n"
+        "[1] Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024  (alpha.txt)\n"
+        "\n"
+        "Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024\n"
+        "The Old Mill bridge in Riverton reopened on Monday after eleven months of repairs. Mayor "
+        "Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million dollars.\n"
+        "Use /show N with N from 1 to 1.\n"
+        "(the question has no searchable words (only stopwords or symbols))\n"
+        "(conversation cleared)\n"
+        "  1. Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024  (alpha.txt)\n"
+        "  2. Flooding Closes Schools In Lakeside — Valley Post, May 2024  (beta.txt)\n"
+        "  3. Orchard Festival Draws Record Crowd  (gamma.md)\n"
+        "\n"
+        "Bye.\n"
+    )
+
+
+def test_history_is_saved_and_quit_command_works(tiny_engine: Engine, tmp_path: Path) -> None:
+    history = tmp_path / "data" / "history"
+    out = chat(tiny_engine, "How many schools were closed?\r/help\r/quit\r", history)
+    assert "officials closed nine schools" in out
+    assert "/show N" in out and out.endswith("Bye.\n")
+    saved = history.read_text()
+    assert "+How many schools were closed?" in saved and "+/quit" in saved
+
+
+def test_unknown_command_and_show_before_any_answer(tiny_engine: Engine, tmp_path: Path) -> None:
+    out = chat(tiny_engine, "/show 1\r/frobnicate\r\x04", tmp_path / "h")
+    assert "No quotes yet: ask a question first." in out
+    assert "Unknown command /frobnicate. Type /help for the list." in out
+
+
+def test_matched_words_are_highlighted_only_when_colour_is_on(
+    tiny_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.answer import answer
+    from bot.render import answer_text
+
+    text = answer_text(answer(tiny_engine, "How many schools were closed?"))
+    coloured = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
+    coloured.print(text)
+    assert "\x1b[1;33mschools\x1b[0m" in coloured.file.getvalue()  # type: ignore[attr-defined]
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
+    plain.print(text)
+    assert "\x1b[1;33m" not in plain.file.getvalue()  # type: ignore[attr-defined]
+    piped = Console(file=io.StringIO())  # not a terminal: no escape codes at all
+    piped.print(text)
+    assert "\x1b[" not in piped.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_chat_with_piped_stdin_behaves_like_ask(tiny_corpus: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["chat", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "idx")],
+        input="Who is Ellen Park?\nWhat did she say about the cost?\n",
+    )
+    assert result.exit_code == 0
+    assert "Q: What did she say about the cost?" in result.stdout
+    assert "She said the repairs cost 4.2 million dollars." in result.stdout
