@@ -19,6 +19,7 @@ precomputed into a term-major CSR matrix, so a query touches only its terms' pos
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
+from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -67,58 +69,47 @@ class Postings:
 
 
 def fit(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
-    """Count terms per passage and precompute every (term, passage) BM25 weight."""
+    """Postings for passages given as token lists (the small-corpus and test entry point)."""
     vocab: dict[str, int] = {}
-    rows: list[int] = []  # term id per (passage, term) pair
-    cols: list[int] = []
-    tfs: list[int] = []
-    doc_len = np.zeros(len(token_lists), dtype=np.int32)
-    for pid, tokens in enumerate(token_lists):
-        doc_len[pid] = len(tokens)
-        counts: dict[int, int] = {}
-        for tok in tokens:
-            tid = vocab.setdefault(tok, len(vocab))
-            counts[tid] = counts.get(tid, 0) + 1
-        rows.extend(counts.keys())
-        cols.extend([pid] * len(counts))
-        tfs.extend(counts.values())
-    return fit_counts(
-        vocab,
-        np.asarray(rows, np.int64),
-        np.asarray(cols, np.int32),
-        np.asarray(tfs, np.float64),
-        doc_len,
-        params,
-    )
+    ids = [vocab.setdefault(t, len(vocab)) for tokens in token_lists for t in tokens]
+    ptr = np.zeros(len(token_lists) + 1, dtype=np.int64)
+    np.cumsum([len(tokens) for tokens in token_lists], out=ptr[1:])
+    return fit_arrays(vocab, ptr, np.asarray(ids, dtype=np.int32), params)
 
 
-def fit_counts(
-    vocab: dict[str, int],
-    term_ids: NDArray[np.int64],
-    passage_ids: NDArray[np.int32],
-    tf: NDArray[np.float64],
-    doc_len: NDArray[np.int32],
-    params: BM25Params,
-) -> Postings:
-    """Weights from (term, passage, tf) triples, one per distinct pair."""
-    n = len(doc_len)
-    n_terms = len(vocab)
-    df = np.bincount(term_ids, minlength=n_terms)
+def fit_arrays(vocab: dict[str, int], ptr: NDArray[np.int64], ids: NDArray[np.int32],
+               params: BM25Params, chunk: int = 8_000_000) -> Postings:
+    """Postings from passage-major token ids: passage p is ids[ptr[p]:ptr[p+1]].
+
+    Vectorised and chunked so that a million passages fit in well under 2 GB: scipy sums
+    duplicate terms per passage (tf) and transposes to term-major in C; the weights are
+    computed `chunk` entries at a time, in rank-bm25's order of floating-point operations.
+    """
+    n, n_terms = len(ptr) - 1, len(vocab)
+    doc_len = np.diff(ptr).astype(np.int32)
+    tf_rows = sparse.csr_matrix((np.ones(len(ids), dtype=np.int32), ids, ptr),
+                                shape=(n, n_terms))
+    tf_rows.sum_duplicates()
+    by_term = tf_rows.tocsc()  # columns are terms: indices are passage ids, sorted
+    del tf_rows
+    df = np.diff(by_term.indptr)
     names = [""] * n_terms
-    for term, tid in vocab.items():
-        names[tid] = term
+    for t, tid in vocab.items():
+        names[tid] = t
     idf_map = _OkapiIdf(n, {names[t]: int(df[t]) for t in range(n_terms)}, params).idf if n else {}
-    idf = np.array([idf_map.get(names[t], 0.0) for t in range(n_terms)], dtype=np.float64)
-    avgdl = float(doc_len.sum()) / n if n else 1.0
-    avgdl = avgdl or 1.0  # every passage empty: avoid 0/0, all weights are 0 anyway
+    idf = np.array([idf_map.get(name, 0.0) for name in names], dtype=np.float64)
+    avgdl = (float(doc_len.sum()) / n if n else 1.0) or 1.0  # all passages empty: weights 0
     norm = params.k1 * (1 - params.b + params.b * doc_len.astype(np.float64) / avgdl)
-    weights = idf[term_ids] * (tf * (params.k1 + 1) / (tf + norm[passage_ids]))
-    order = np.lexsort((passage_ids, term_ids))
-    indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(df, out=indptr[1:])
-    return Postings(
-        vocab, indptr, passage_ids[order].astype(np.int32), weights[order], idf, doc_len, n
-    )
+    passage_ids = by_term.indices.astype(np.int32)
+    weights = np.empty(len(passage_ids), dtype=np.float64)
+    term_of = np.repeat(np.arange(n_terms, dtype=np.int32), df)
+    for lo in range(0, len(weights), chunk):
+        hi = lo + chunk
+        tf = by_term.data[lo:hi].astype(np.float64)
+        weights[lo:hi] = idf[term_of[lo:hi]] * (tf * (params.k1 + 1) /
+                                                (tf + norm[passage_ids[lo:hi]]))
+    return Postings(vocab, by_term.indptr.astype(np.int64), passage_ids, weights, idf,
+                    doc_len, n)
 
 
 def score_candidates(
@@ -157,6 +148,52 @@ def top_k(cand: NDArray[np.int32], scores: NDArray[np.float64], k: int) -> list[
         cand, scores = cand[keep], scores[keep]
     order = np.lexsort((cand, -scores))[:k]
     return [(int(cand[i]), float(scores[i])) for i in order]
+
+
+SPARSE_POSTINGS = 4096  # up to this many postings, sorting them beats a dense buffer
+_BUFFERS = threading.local()  # per-thread score accumulator for large corpora
+
+
+def search(post: Postings, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+    """The k best passages for the query (ties: lower passage id), as rank-bm25 ranks them.
+
+    Few postings: sum them sparsely. Many (common terms over a big corpus): add them into a
+    per-thread dense buffer, take the k-th best score of the rarest term's passages as a
+    lower bound, and sort only the passages at or above it - never all of them.
+    """
+    slices = []
+    for t in query_terms:
+        tid = post.vocab.get(t)
+        if tid is not None:
+            lo, hi = int(post.indptr[tid]), int(post.indptr[tid + 1])
+            slices.append((np.asarray(post.indices[lo:hi]), np.asarray(post.weights[lo:hi])))
+    total = sum(len(i) for i, _ in slices)
+    if total == 0 or k <= 0:
+        return []
+    if total <= max(SPARSE_POSTINGS, post.n_passages // 32):
+        return top_k(*score_candidates(post, query_terms), k)
+    acc = _buffer(post.n_passages)
+    try:
+        for idx, w in slices:
+            acc[idx] += w  # indices are unique within one term's postings
+        shortest = min((i for i, _ in slices), key=len)
+        probe = acc[shortest]  # real scores of real passages: the k-th is a lower bound
+        kth = np.partition(probe, len(probe) - k)[len(probe) - k] if len(probe) > k else 0.0
+        if kth <= 0:  # no useful bound (or non-positive scores): sum the postings sparsely
+            return top_k(*score_candidates(post, query_terms), k)
+        cand = np.flatnonzero(acc >= kth).astype(np.int32)
+        return top_k(cand, acc[cand], k)
+    finally:
+        for idx, _ in slices:
+            acc[idx] = 0.0
+
+
+def _buffer(n: int) -> NDArray[np.float64]:
+    buf: NDArray[np.float64] | None = getattr(_BUFFERS, "acc", None)
+    if buf is None or len(buf) != n:
+        buf = np.zeros(n, dtype=np.float64)
+        _BUFFERS.acc = buf
+    return buf
 
 
 def dense_scores(post: Postings, query_terms: Sequence[str]) -> NDArray[np.float64]:
