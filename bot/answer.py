@@ -119,8 +119,7 @@ def answer(
             timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
         )
     query = [*stems, *sorted({a for t in terms if not t.carried for a in t.alternatives}), *carried]
-    cand, scores = bm25.score_candidates(engine.index.postings, query)
-    passages = bm25.top_k(cand, scores, CANDIDATE_PASSAGES)
+    passages = bm25.search(engine.index.postings, query, CANDIDATE_PASSAGES)
     t1 = time.perf_counter()
     resolved = f"{q} (context: {history[-1].question})" if carried and history else None
     scored = _score_candidates(engine, terms, passages, _answer_type(q))

@@ -77,8 +77,13 @@ def fit(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
     return fit_arrays(vocab, ptr, np.asarray(ids, dtype=np.int32), params)
 
 
-def fit_arrays(vocab: dict[str, int], ptr: NDArray[np.int64], ids: NDArray[np.int32],
-               params: BM25Params, chunk: int = 8_000_000) -> Postings:
+def fit_arrays(
+    vocab: dict[str, int],
+    ptr: NDArray[np.int64],
+    ids: NDArray[np.int32],
+    params: BM25Params,
+    chunk: int = 8_000_000,
+) -> Postings:
     """Postings from passage-major token ids: passage p is ids[ptr[p]:ptr[p+1]].
 
     Vectorised and chunked so that a million passages fit in well under 2 GB: scipy sums
@@ -87,8 +92,7 @@ def fit_arrays(vocab: dict[str, int], ptr: NDArray[np.int64], ids: NDArray[np.in
     """
     n, n_terms = len(ptr) - 1, len(vocab)
     doc_len = np.diff(ptr).astype(np.int32)
-    tf_rows = sparse.csr_matrix((np.ones(len(ids), dtype=np.int32), ids, ptr),
-                                shape=(n, n_terms))
+    tf_rows = sparse.csr_matrix((np.ones(len(ids), dtype=np.int32), ids, ptr), shape=(n, n_terms))
     tf_rows.sum_duplicates()
     by_term = tf_rows.tocsc()  # columns are terms: indices are passage ids, sorted
     del tf_rows
@@ -106,10 +110,10 @@ def fit_arrays(vocab: dict[str, int], ptr: NDArray[np.int64], ids: NDArray[np.in
     for lo in range(0, len(weights), chunk):
         hi = lo + chunk
         tf = by_term.data[lo:hi].astype(np.float64)
-        weights[lo:hi] = idf[term_of[lo:hi]] * (tf * (params.k1 + 1) /
-                                                (tf + norm[passage_ids[lo:hi]]))
-    return Postings(vocab, by_term.indptr.astype(np.int64), passage_ids, weights, idf,
-                    doc_len, n)
+        weights[lo:hi] = idf[term_of[lo:hi]] * (
+            tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]])
+        )
+    return Postings(vocab, by_term.indptr.astype(np.int64), passage_ids, weights, idf, doc_len, n)
 
 
 def score_candidates(

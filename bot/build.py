@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+from nltk.tokenize.punkt import PunktParameters
+from numpy.typing import NDArray
 
 from . import index_store, tokens
-from .bm25 import BM25Params, fit
+from .bm25 import BM25Params, fit_arrays
 from .clean import clean_document
 from .corpus import CorpusListing, list_corpus, read_article
 from .errors import CorpusError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index_store import DocEntry, IndexData
-from .records import CleanDoc, Sentence
+from .records import CleanDoc, Passage, Sentence
 from .segment import (
     PASSAGE_MAX_WORDS,
     PASSAGE_MIN_WORDS,
     SentenceSplitter,
     punkt_to_json,
-    segment,
+    segment_document,
     train_punkt,
 )
 
@@ -86,30 +89,22 @@ def content_fingerprint(listing: CorpusListing) -> str:
     return h.hexdigest()
 
 
-def load_documents(
-    listing: CorpusListing, report: BuildReport, progress: Progress
-) -> list[tuple[CleanDoc, str]]:
-    """Read and clean every listed file; returns (document, sha256 of its bytes) pairs."""
-    docs: list[tuple[CleanDoc, str]] = []
-    total = len(listing.files)
-    for i, name in enumerate(listing.files):
-        progress("reading", i, total)
-        try:
-            art = read_article(listing.folder, name)
-        except (OSError, ValueError) as exc:
-            report.skipped.append(f"{name}: {_reason(exc)}")
-            continue
-        if art.decode_note:
-            report.notes.append(f"{name}: {art.decode_note}")
-        doc = clean_document(
-            len(docs), name, art.text, listing.metadata.get(name), art.decode_errors
-        )
-        if not doc.paragraphs:
-            report.skipped.append(f"{name}: no article text after cleaning")
-            continue
-        docs.append((doc, art.sha256))
-    progress("reading", total, total)
-    return docs
+def _read(
+    listing: CorpusListing, name: str, doc_id: int, report: BuildReport
+) -> tuple[CleanDoc, str] | None:
+    """Read and clean one file; a problem skips it with a reason in the report."""
+    try:
+        art = read_article(listing.folder, name)
+    except (OSError, ValueError) as exc:
+        report.skipped.append(f"{name}: {_reason(exc)}")
+        return None
+    if art.decode_note:
+        report.notes.append(f"{name}: {art.decode_note}")
+    doc = clean_document(doc_id, name, art.text, listing.metadata.get(name), art.decode_errors)
+    if not doc.paragraphs:
+        report.skipped.append(f"{name}: no article text after cleaning")
+        return None
+    return doc, art.sha256
 
 
 def _reason(exc: BaseException) -> str:
@@ -118,13 +113,86 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
+def _punkt_sample(listing: CorpusListing, limit: int = 2_000_000) -> Iterator[str]:
+    """Body text of the first articles, for training Punkt (it needs only a sample)."""
+    size = 0
+    scratch = BuildReport()
+    for name in listing.files:
+        got = _read(listing, name, 0, scratch)
+        if got is None:
+            continue
+        doc = got[0]
+        for para in doc.paragraphs:
+            for span in para:
+                size += span.end - span.start
+                yield doc.raw[span.start : span.end]
+        if size >= limit:
+            return
+
+
+class _Collector:
+    """Compact, growing arrays of everything the index holds, filled one document at a
+    time, so memory stays proportional to the index rather than to Python objects."""
+
+    SENT_DF_FLUSH = 4_000_000
+
+    def __init__(self, text_out: BinaryIO) -> None:
+        self.vocab: dict[str, int] = {}
+        self.token_ids = array("i")  # passage-major term ids
+        self.passage_ptr = array("q", [0])
+        self.passages = array("q")  # rows of 5
+        self.sentences = array("q")  # rows of 5
+        self.text_offsets = array("q", [0])
+        self.text_out = text_out
+        self._sent_terms = array("i")
+        self._sent_df = np.zeros(0, dtype=np.int64)
+        self.n_passages = 0
+        self.n_sentences = 0
+
+    def add(self, doc: CleanDoc, passages: list[Passage], sentences: list[Sentence]) -> None:
+        vocab = self.vocab
+        for p in passages:
+            self.passages.extend((p.doc_id, p.start, p.end, p.first_sent, p.last_sent))
+            for s in sentences[p.first_sent - self.n_sentences : p.last_sent - self.n_sentences]:
+                ids = [vocab.setdefault(t, len(vocab)) for t in tokens.analyze(s.text)]
+                self.token_ids.extend(ids)
+                self._sent_terms.extend(set(ids))
+                local = s.sent_id - self.n_sentences
+                # joins_prev: only whitespace since the previous sentence of this article,
+                # so the two can be quoted as one verbatim span.
+                joins = local > 0 and not doc.raw[sentences[local - 1].end : s.start].strip()
+                self.sentences.extend((s.doc_id, s.passage_id, s.start, s.end, int(joins)))
+                encoded = s.text.encode("utf-8")
+                self.text_out.write(encoded)
+                self.text_offsets.append(self.text_offsets[-1] + len(encoded))
+            self.passage_ptr.append(len(self.token_ids))
+        self.n_passages += len(passages)
+        self.n_sentences += len(sentences)
+        if len(self._sent_terms) >= self.SENT_DF_FLUSH:
+            self._flush_sent_df()
+
+    def _flush_sent_df(self) -> None:
+        counts = np.bincount(
+            np.frombuffer(self._sent_terms, dtype=np.int32), minlength=len(self.vocab)
+        )
+        grown = np.zeros(len(self.vocab), dtype=np.int64)
+        grown[: len(self._sent_df)] = self._sent_df
+        self._sent_df = grown + counts
+        self._sent_terms = array("i")
+
+    def sent_df(self) -> NDArray[np.int32]:
+        self._flush_sent_df()
+        return self._sent_df.astype(np.int32)
+
+
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
     progress: Progress = _no_progress,
     params: BM25Params | None = None,
 ) -> BuildReport:
-    """Read, clean, split, tokenize and index the corpus; save it atomically."""
+    """Read, clean, split, tokenize and index the corpus, streaming one article at a time
+    into a new build folder that replaces the old index only when complete."""
     params = params or BM25Params()
     report = BuildReport()
     t0 = time.perf_counter()
@@ -132,97 +200,84 @@ def build_index(
     report.notes.extend(warnings)
     if not listing.files:
         raise CorpusError(f"no articles (.txt, .md, .html) in {corpus_dir}")
-    loaded = load_documents(listing, report, progress)
-    docs = [doc for doc, _ in loaded]
-    if not docs:
-        raise CorpusError(
-            f"none of the {len(listing.files)} files in {corpus_dir} could be "
-            f"read as an article: " + "; ".join(report.skipped[:3])
+    punkt = train_punkt(_punkt_sample(listing))
+    splitter = SentenceSplitter(punkt)
+    entries: list[DocEntry] = []
+    with index_store.BuildFolder(index_dir) as build:
+        with build.open_binary("sent_text.bin") as text_out:
+            coll = _Collector(text_out)
+            total = len(listing.files)
+            for i, name in enumerate(listing.files):
+                if i % 256 == 0:
+                    progress("reading + tokenizing", i, total)
+                got = _read(listing, name, len(entries), report)
+                if got is None:
+                    continue
+                doc, sha = got
+                passages, sentences = segment_document(
+                    doc, splitter, coll.n_passages, coll.n_sentences
+                )
+                coll.add(doc, passages, sentences)
+                entries.append(DocEntry(doc.doc_id, doc.meta, sha))
+            progress("reading + tokenizing", total, total)
+        if not entries:
+            raise CorpusError(
+                f"none of the {len(listing.files)} files in {corpus_dir} could "
+                "be read as an article: " + "; ".join(report.skipped[:3])
+            )
+        t1 = time.perf_counter()
+        progress("indexing", 0, 1)
+        postings = fit_arrays(
+            coll.vocab,
+            np.frombuffer(coll.passage_ptr, dtype=np.int64),
+            np.frombuffer(coll.token_ids, dtype=np.int32),
+            params,
         )
-    t1 = time.perf_counter()
-    punkt = train_punkt(doc.raw[s.start : s.end] for doc in docs for p in doc.paragraphs for s in p)
-    passages, sentences = segment(docs, SentenceSplitter(punkt))
-    t2 = time.perf_counter()
-    sent_tokens = []
-    for i, s in enumerate(sentences):
-        if i % 4096 == 0:
-            progress("tokenizing", i, len(sentences))
-        sent_tokens.append(tokens.analyze(s.text))
-    progress("tokenizing", len(sentences), len(sentences))
-    passage_tokens = [
-        [t for sid in range(p.first_sent, p.last_sent) for t in sent_tokens[sid]] for p in passages
-    ]
-    t3 = time.perf_counter()
-    progress("indexing", 0, 1)
-    postings = fit(passage_tokens, params)
-    sent_df = np.zeros(len(postings.vocab), dtype=np.int32)
-    for toks in sent_tokens:
-        for t in set(toks):
-            sent_df[postings.vocab[t]] += 1
-    texts = [s.text.encode("utf-8") for s in sentences]
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=offsets[1:])
-    report.articles, report.passages = len(docs), len(passages)
-    report.sentences, report.terms = len(sentences), len(postings.vocab)
-    data = IndexData(
-        params={
-            "format": index_store.FORMAT,
-            "format_version": index_store.FORMAT_VERSION,
-            "settings": expected_settings(params),
-            "corpus": {
-                "folder": str(listing.folder),
-                "listing_fingerprint": listing_fingerprint(listing),
-                "content_fingerprint": content_fingerprint(listing),
-                "files": len(listing.files),
-            },
-            "counts": {
-                "articles": report.articles,
-                "passages": report.passages,
-                "sentences": report.sentences,
-                "terms": report.terms,
-            },
-            "skipped": report.skipped,
-            "notes": report.notes,
-            "punkt": punkt_to_json(punkt),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        },
-        docs=tuple(DocEntry(d.doc_id, d.meta, sha) for d, sha in loaded),
-        passages=np.array(
-            [[p.doc_id, p.start, p.end, p.first_sent, p.last_sent] for p in passages],
-            dtype=np.int64,
-        ).reshape(-1, 5),
-        sentences=np.array(
-            [
-                [s.doc_id, s.passage_id, s.start, s.end, _joins(docs, sentences, i)]
-                for i, s in enumerate(sentences)
-            ],
-            dtype=np.int64,
-        ).reshape(-1, 5),
-        sent_text=b"".join(texts),
-        sent_text_offsets=offsets,
-        postings=postings,
-        sent_df=sent_df,
-    )
-    t4 = time.perf_counter()
-    report.path = index_store.save(index_dir, data)
+        del coll.token_ids
+        report.articles, report.passages = len(entries), coll.n_passages
+        report.sentences, report.terms = coll.n_sentences, len(postings.vocab)
+        build.write_postings(postings)
+        build.write_array("sent_df", coll.sent_df())
+        build.write_array("passages", np.frombuffer(coll.passages, dtype=np.int64).reshape(-1, 5))
+        build.write_array("sentences", np.frombuffer(coll.sentences, dtype=np.int64).reshape(-1, 5))
+        build.write_array("sent_text_offsets", np.frombuffer(coll.text_offsets, dtype=np.int64))
+        build.write_docs(entries)
+        build.write_json("params.json", _params(listing, report, params, punkt))
+        t2 = time.perf_counter()
+        report.path = build.commit()
     progress("indexing", 1, 1)
     report.seconds = {
-        "read+clean": t1 - t0,
-        "segment": t2 - t1,
-        "tokenize": t3 - t2,
-        "index": t4 - t3,
-        "save": time.perf_counter() - t4,
+        "read+clean+split+tokenize": t1 - t0,
+        "index": t2 - t1,
+        "commit": time.perf_counter() - t2,
     }
     return report
 
 
-def _joins(docs: list[CleanDoc], sentences: list[Sentence], i: int) -> int:
-    """1 when sentence i follows sentence i-1 with only whitespace between them, so the
-    two can be quoted as one verbatim span."""
-    if i == 0 or sentences[i - 1].doc_id != sentences[i].doc_id:
-        return 0
-    prev, cur = sentences[i - 1], sentences[i]
-    return int(not docs[cur.doc_id].raw[prev.end : cur.start].strip())
+def _params(
+    listing: CorpusListing, report: BuildReport, params: BM25Params, punkt: PunktParameters
+) -> dict[str, Any]:
+    return {
+        "format": index_store.FORMAT,
+        "format_version": index_store.FORMAT_VERSION,
+        "settings": expected_settings(params),
+        "corpus": {
+            "folder": str(listing.folder),
+            "listing_fingerprint": listing_fingerprint(listing),
+            "content_fingerprint": content_fingerprint(listing),
+            "files": len(listing.files),
+        },
+        "counts": {
+            "articles": report.articles,
+            "passages": report.passages,
+            "sentences": report.sentences,
+            "terms": report.terms,
+        },
+        "skipped": report.skipped,
+        "notes": report.notes,
+        "punkt": punkt_to_json(punkt),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def check_fresh(data: IndexData, corpus_dir: Path) -> None:

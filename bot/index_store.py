@@ -25,9 +25,10 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -69,66 +70,98 @@ class IndexData:
         return int(self.sentences.shape[0])
 
 
-def save(index_dir: Path, data: IndexData) -> Path:
-    """Write `data` as a new build folder, then point CURRENT at it. Returns the folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    tmp = index_dir / f".tmp-{stamp}"
-    tmp.mkdir()
-    try:
-        _write_files(tmp, data)
-        final = index_dir / stamp
-        os.replace(tmp, final)
-        _fsync_dir(index_dir)
-        pointer_tmp = index_dir / f".{_POINTER}.{stamp}"
-        pointer_tmp.write_text(stamp + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, index_dir / _POINTER)
-        _fsync_dir(index_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _remove_old_builds(index_dir, keep=stamp)
-    return final
+class BuildFolder:
+    """A new build, written file by file into a hidden folder and switched in by `commit`.
 
+    Used as a context manager: leaving it with an exception (a crash, a full disk) deletes
+    the unfinished folder and leaves CURRENT, and so the previous index, untouched.
+    """
 
-def _write_files(folder: Path, data: IndexData) -> None:
-    _write_json(folder / "params.json", data.params)
-    with open(folder / "docs.jsonl", "w", encoding="utf-8") as fh:
-        for d in data.docs:
-            m = d.meta
-            row = {
-                "doc_id": d.doc_id,
-                "doc": m.doc,
-                "title": m.title,
-                "publisher": m.publisher,
-                "published": m.published,
-                "byline": m.byline,
-                "url": m.url,
-                "sha256": d.sha256,
-            }
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    arrays: dict[str, NDArray[Any]] = {
-        "passages": data.passages,
-        "sentences": data.sentences,
-        "sent_text_offsets": data.sent_text_offsets,
-        "postings_indptr": data.postings.indptr,
-        "postings_indices": data.postings.indices,
-        "postings_weights": data.postings.weights,
-        "idf": data.postings.idf,
-        "doc_len": data.postings.doc_len,
-        "sent_df": data.sent_df,
-    }
-    for name, arr in arrays.items():
-        with open(folder / f"{name}.npy", "wb") as fh:
+    def __init__(self, index_dir: Path) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.index_dir = index_dir
+        self.stamp = (
+            f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        )
+        self.path = index_dir / f".tmp-{self.stamp}"
+        self.path.mkdir()
+        self.committed: Path | None = None
+
+    def __enter__(self) -> BuildFolder:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.committed is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def write_array(self, name: str, arr: NDArray[Any]) -> None:
+        with open(self.path / f"{name}.npy", "wb") as fh:
             np.save(fh, np.ascontiguousarray(arr), allow_pickle=False)
             fh.flush()
             os.fsync(fh.fileno())
-    with open(folder / "sent_text.bin", "wb") as fh:
-        fh.write(bytes(data.sent_text))
-    terms = [""] * len(data.postings.vocab)
-    for term, tid in data.postings.vocab.items():
-        terms[tid] = term
-    _write_json(folder / "vocab.json", terms)
+
+    def write_json(self, name: str, obj: Any) -> None:
+        _write_json(self.path / name, obj)
+
+    def open_binary(self, name: str) -> BinaryIO:
+        return open(self.path / name, "wb")
+
+    def write_docs(self, docs: Iterable[DocEntry]) -> None:
+        with open(self.path / "docs.jsonl", "w", encoding="utf-8") as fh:
+            for d in docs:
+                m = d.meta
+                row = {
+                    "doc_id": d.doc_id,
+                    "doc": m.doc,
+                    "title": m.title,
+                    "publisher": m.publisher,
+                    "published": m.published,
+                    "byline": m.byline,
+                    "url": m.url,
+                    "sha256": d.sha256,
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def write_postings(self, post: Postings) -> None:
+        self.write_array("postings_indptr", post.indptr)
+        self.write_array("postings_indices", post.indices)
+        self.write_array("postings_weights", post.weights)
+        self.write_array("idf", post.idf)
+        self.write_array("doc_len", post.doc_len)
+        terms = [""] * len(post.vocab)
+        for term, tid in post.vocab.items():
+            terms[tid] = term
+        self.write_json("vocab.json", terms)
+
+    def commit(self) -> Path:
+        """Rename the folder into place, then point CURRENT at it (each step atomic)."""
+        final = self.index_dir / self.stamp
+        os.replace(self.path, final)
+        _fsync_dir(self.index_dir)
+        pointer_tmp = self.index_dir / f".{_POINTER}.{self.stamp}"
+        pointer_tmp.write_text(self.stamp + "\n", encoding="utf-8")
+        os.replace(pointer_tmp, self.index_dir / _POINTER)
+        _fsync_dir(self.index_dir)
+        self.committed = final
+        _remove_old_builds(self.index_dir, keep=self.stamp)
+        return final
+
+
+def save(index_dir: Path, data: IndexData) -> Path:
+    """Write a whole in-memory index as a new build and switch to it."""
+    with BuildFolder(index_dir) as build:
+        build.write_json("params.json", data.params)
+        build.write_docs(data.docs)
+        build.write_array("passages", data.passages)
+        build.write_array("sentences", data.sentences)
+        build.write_array("sent_text_offsets", data.sent_text_offsets)
+        build.write_array("sent_df", data.sent_df)
+        build.write_postings(data.postings)
+        with build.open_binary("sent_text.bin") as fh:
+            fh.write(bytes(data.sent_text))
+        return build.commit()
 
 
 def _write_json(path: Path, obj: Any) -> None:

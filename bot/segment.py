@@ -145,26 +145,45 @@ def segment(
     passages: list[Passage] = []
     sentences: list[Sentence] = []
     for doc in docs:
-        paras = [
-            [sp for span in para for sp in splitter.split(doc.raw, span)] for para in doc.paragraphs
-        ]
-        for group in _group_paragraphs([p for p in paras if p], doc.raw):
-            pid = len(passages)
-            first = len(sentences)
-            for sp in group:
-                sentences.append(
-                    Sentence(
-                        len(sentences),
-                        doc.doc_id,
-                        pid,
-                        sp.start,
-                        sp.end,
-                        collapse(doc.raw[sp.start : sp.end]),
-                    )
+        ps, ss = segment_document(doc, splitter, len(passages), len(sentences))
+        passages.extend(ps)
+        sentences.extend(ss)
+    return passages, sentences
+
+
+def segment_document(
+    doc: CleanDoc, splitter: SentenceSplitter, first_passage: int, first_sentence: int
+) -> tuple[list[Passage], list[Sentence]]:
+    """One document's passages and sentences, numbered from the given ids (streaming)."""
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    paras = [
+        [sp for span in para for sp in splitter.split(doc.raw, span)] for para in doc.paragraphs
+    ]
+    for group in _group_paragraphs([p for p in paras if p], doc.raw):
+        pid = first_passage + len(passages)
+        first = first_sentence + len(sentences)
+        for sp in group:
+            sentences.append(
+                Sentence(
+                    first_sentence + len(sentences),
+                    doc.doc_id,
+                    pid,
+                    sp.start,
+                    sp.end,
+                    collapse(doc.raw[sp.start : sp.end]),
                 )
-            passages.append(
-                Passage(pid, doc.doc_id, group[0].start, group[-1].end, first, len(sentences))
             )
+        passages.append(
+            Passage(
+                pid,
+                doc.doc_id,
+                group[0].start,
+                group[-1].end,
+                first,
+                first_sentence + len(sentences),
+            )
+        )
     return passages, sentences
 
 

@@ -139,8 +139,7 @@ def analyze(text: str) -> list[str]:
         if terms is None:
             if len(cache) >= _CHUNKS_MAX:
                 cache.clear()
-            terms = cache[chunk] = tuple(
-                t for t in map(term, _TOKENIZER.tokenize(chunk)) if t)
+            terms = cache[chunk] = tuple(t for t in map(term, _TOKENIZER.tokenize(chunk)) if t)
         out.extend(terms)
     return out
 

@@ -110,19 +110,23 @@ def test_empty_query_and_unknown_terms() -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_search_takes_the_dense_path_on_common_terms_and_agrees(
-        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot import bm25
 
     monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)  # force the dense path at this size
     rng = random.Random(seed)
     vocab = [f"w{i}" for i in range(40)]
     # 6,000 passages where "w0".."w3" are everywhere: postings far above the sparse cut-off.
-    corpus = [[rng.choice(vocab[:4])] * rng.randint(1, 3)
-              + [rng.choice(vocab) for _ in range(rng.randint(1, 12))] for _ in range(6000)]
+    corpus = [
+        [rng.choice(vocab[:4])] * rng.randint(1, 3)
+        + [rng.choice(vocab) for _ in range(rng.randint(1, 12))]
+        for _ in range(6000)
+    ]
     ref = BM25Okapi(corpus)
     post = fit(corpus, BM25Params())
     for _ in range(5):
-        query = rng.sample(vocab[:6], 2) + [rng.choice(vocab)]
+        query = [*rng.sample(vocab[:6], 2), rng.choice(vocab)]
         scores = ref.get_scores(query)
         ids = np.arange(len(scores))
         want = np.lexsort((ids, -scores))[:10]

@@ -112,11 +112,14 @@ def test_failure_mid_build_keeps_the_previous_index(
     before = index_store.current_build(idx)
     write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry resumed service.\n")
 
-    def disk_full(folder: Path, data: index_store.IndexData) -> None:
-        (folder / "params.json").write_text("{")  # a partial write, then the failure
-        raise OSError(28, "No space left on device")
+    real_write = index_store.BuildFolder.write_array
 
-    monkeypatch.setattr(index_store, "_write_files", disk_full)
+    def disk_full(self: index_store.BuildFolder, name: str, arr: object) -> None:
+        if name == "sent_df":  # some files are written, then the disk fills up
+            raise OSError(28, "No space left on device")
+        real_write(self, name, arr)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_store.BuildFolder, "write_array", disk_full)
     with pytest.raises(OSError, match="No space"):
         build_index(tiny_corpus, idx)
     assert index_store.current_build(idx) == before
