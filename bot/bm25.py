@@ -26,8 +26,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from rank_bm25 import BM25Okapi
-from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -41,18 +39,23 @@ class BM25Params:
         return asdict(self)
 
 
-class _OkapiIdf(BM25Okapi):  # type: ignore[misc]
+def okapi_idf(n_passages: int, doc_freq: dict[str, int], params: BM25Params) -> dict[str, float]:
     """rank-bm25's IDF rule applied to document frequencies we already counted.
 
     `BM25Okapi.__init__` would also build one dict per passage (gigabytes at a million
-    passages); the IDF only needs N and the document frequencies, which `_calc_idf` takes.
+    passages); the IDF only needs N and the document frequencies, which its `_calc_idf`
+    takes. Imported here, at build time only, so answering never pays for it.
     """
+    from rank_bm25 import BM25Okapi
 
-    def __init__(self, n_passages: int, doc_freq: dict[str, int], params: BM25Params) -> None:
-        self.k1, self.b, self.epsilon = params.k1, params.b, params.epsilon
-        self.corpus_size = n_passages
-        self.idf: dict[str, float] = {}
-        self._calc_idf(doc_freq)
+    class _OkapiIdf(BM25Okapi):  # type: ignore[misc]
+        def __init__(self) -> None:  # skip BM25.__init__: no corpus to walk
+            self.k1, self.b, self.epsilon = params.k1, params.b, params.epsilon
+            self.corpus_size = n_passages
+            self.idf: dict[str, float] = {}
+            self._calc_idf(doc_freq)
+
+    return _OkapiIdf().idf
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,12 @@ def fit_arrays(
     duplicate terms per passage (tf) and transposes to term-major in C; the weights are
     computed `chunk` entries at a time, in rank-bm25's order of floating-point operations.
     """
+    from scipy import sparse  # build-time only: serving needs nothing but numpy
+
     n, n_terms = len(ptr) - 1, len(vocab)
     doc_len = np.diff(ptr).astype(np.int32)
     tf_rows = sparse.csr_matrix((np.ones(len(ids), dtype=np.int32), ids, ptr), shape=(n, n_terms))
+    del ids  # the matrix now holds the only reference; freed with it below
     tf_rows.sum_duplicates()
     by_term = tf_rows.tocsc()  # columns are terms: indices are passage ids, sorted
     del tf_rows
@@ -100,20 +106,20 @@ def fit_arrays(
     names = [""] * n_terms
     for t, tid in vocab.items():
         names[tid] = t
-    idf_map = _OkapiIdf(n, {names[t]: int(df[t]) for t in range(n_terms)}, params).idf if n else {}
+    idf_map = okapi_idf(n, {names[t]: int(df[t]) for t in range(n_terms)}, params) if n else {}
     idf = np.array([idf_map.get(name, 0.0) for name in names], dtype=np.float64)
     avgdl = (float(doc_len.sum()) / n if n else 1.0) or 1.0  # all passages empty: weights 0
     norm = params.k1 * (1 - params.b + params.b * doc_len.astype(np.float64) / avgdl)
-    passage_ids = by_term.indices.astype(np.int32)
+    passage_ids = by_term.indices.astype(np.int32, copy=False)
+    indptr = by_term.indptr.astype(np.int64, copy=False)
     weights = np.empty(len(passage_ids), dtype=np.float64)
-    term_of = np.repeat(np.arange(n_terms, dtype=np.int32), df)
     for lo in range(0, len(weights), chunk):
-        hi = lo + chunk
+        hi = min(lo + chunk, len(weights))
+        term_of = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
         tf = by_term.data[lo:hi].astype(np.float64)
-        weights[lo:hi] = idf[term_of[lo:hi]] * (
-            tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]])
-        )
-    return Postings(vocab, by_term.indptr.astype(np.int64), passage_ids, weights, idf, doc_len, n)
+        weights[lo:hi] = idf[term_of] * (tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]]))
+    del by_term
+    return Postings(vocab, indptr, passage_ids, weights, idf, doc_len, n)
 
 
 def score_candidates(

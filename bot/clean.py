@@ -28,6 +28,7 @@ _CREDIT_LINE = re.compile(
 _GLUED_CREDIT = re.compile(
     rf"(?<=[.!?”\"’)…])\s*(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+Getty Images)\s*$"
 )
+_CREDIT_TAIL = 160  # longer than any credit: "Ahmad Al-Rubaye / AFP - Getty Images"
 _PAREN_CREDIT = re.compile(rf"\s*\((?:{_AGENCIES})(?: photo| Photo)?\)\s*$")
 _PICTURE_ID = re.compile(r"^(?=[A-Z0-9_-]*\d)(?=[A-Z0-9_-]*[A-Z])[A-Z0-9_-]{6,16}$")
 _TEMPLATE_TOKEN = re.compile(r"\{\{?[A-Za-z_][\w.-]*\}\}?|\[\[[A-Za-z_][\w.-]*\]\]")
@@ -112,6 +113,10 @@ def iter_lines(raw: str) -> Iterator[_Line]:
 
 
 def _norm(text: str) -> str:
+    """Comparison key: case and punctuation ignored. Long lines (prose, never a headline)
+    only fold case and spacing, which is all duplicate detection needs and far cheaper."""
+    if len(text) > 300:
+        return " ".join(text.casefold().split())
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
@@ -124,8 +129,15 @@ def _brand(publisher: str | None) -> str | None:
     return name if len(name) >= 3 else None
 
 
+FURNITURE_MAX_WORDS = 45  # notices, credits, promos and footers are short lines
+
+
 def classify_line(text: str, brand: str | None = None) -> str | None:
     """Return why a whole line is furniture, or None when it may be body text."""
+    if text.count(" ") >= FURNITURE_MAX_WORDS:
+        # A paragraph this long is prose; skipping the rules keeps cleaning linear and
+        # cheap on big corpora (the longest furniture line in the seeds has 21 words).
+        return None
     for reason, pattern in _LINE_RULES:
         if pattern.search(text):
             return reason
@@ -144,10 +156,13 @@ def body_spans(line: _Line) -> list[Span]:
     """Spans of a body line with glued credits and template tokens cut out."""
     text, start = line.text, line.start
     end = len(text)
-    for pattern in (_GLUED_CREDIT, _PAREN_CREDIT):
-        m = pattern.search(text[:end])
-        if m:
+    tail = text[-_CREDIT_TAIL:]
+    # Credits sit at the end of a line: only its tail is searched, and only when it has
+    # the marks every credit has ("/", "via", or a closing parenthesis).
+    for pattern, mark in ((_GLUED_CREDIT, "/"), (_GLUED_CREDIT, " via "), (_PAREN_CREDIT, ")")):
+        if mark in tail and (m := pattern.search(text, max(0, end - _CREDIT_TAIL), end)):
             end = m.start()
+            break
     # A caption cut short by the page ("... After defeat...") keeps its whole sentences.
     trimmed = text[:end].rstrip()
     if end < len(text) and (cut := re.search(r"(?:\.{2,}|…)$", trimmed)):
@@ -155,6 +170,8 @@ def body_spans(line: _Line) -> list[Span]:
         for m in _SENTENCE_END.finditer(trimmed[: cut.start()] + " "):
             last = m.end()
         end = last if last is not None else 0
+    if "{" not in text and "[[" not in text:  # no template tokens: one span
+        return [_strip(text, start, Span(start, start + end))] if text[:end].strip() else []
     spans: list[Span] = []
     pos = 0
     for m in _TEMPLATE_TOKEN.finditer(text, 0, end):

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Progress, open_index
 from .index_store import IndexData
+from .opening import Progress, open_index
 from .records import DocMeta, Passage, Sentence
 
 

@@ -14,6 +14,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+# isort: split
+from . import _nltk  # noqa: F401  (must run before any nltk import: see _nltk.py)
+
+# isort: split
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from .records import CleanDoc, Passage, Sentence, Span
@@ -34,7 +38,7 @@ _TITLE_ABBREVIATIONS = frozenset(
     "gen lt col brig maj sgt cpl pvt capt cmdr adm gov sen rep pres supt insp "
     "mr mrs ms dr prof rev st mt ft gens cols".split()
 )
-_TRAIN_CHARS = 2_000_000  # Punkt only needs a sample; training on 1M passages is wasted time
+_TRAIN_CHARS = 400_000  # Punkt needs a sample (~60k words), not a million passages
 
 PASSAGE_MIN_WORDS = 40
 PASSAGE_MAX_WORDS = 160
@@ -76,6 +80,9 @@ def punkt_from_json(data: dict[str, Any]) -> PunktParameters:
     return params
 
 
+_MAY_END = re.compile(r"[.?!]")
+
+
 class SentenceSplitter:
     """Punkt over spans of a document, returning spans (offsets into the same text)."""
 
@@ -84,6 +91,8 @@ class SentenceSplitter:
 
     def split(self, raw: str, span: Span) -> list[Span]:
         text = raw[span.start : span.end]
+        if not _MAY_END.search(text):  # no ".", "?" or "!": Punkt would return it whole
+            return [span]
         pieces: list[tuple[int, int]] = []
         for start, end in self._punkt.span_tokenize(text):
             pieces.extend(_split_after_place_abbrev(text, start, end))
@@ -122,6 +131,8 @@ _PLACE_ABBREV_THEN_QUOTE = re.compile(r"\b([A-Za-z][a-z]{1,4})\.\s+(?=[“\"][A-
 
 
 def _split_after_place_abbrev(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if "“" not in text[start:end] and '"' not in text[start:end]:
+        return [(start, end)]  # no opening quote: nothing to do (the common case)
     pieces: list[tuple[int, int]] = []
     pos = start
     for m in _PLACE_ABBREV_THEN_QUOTE.finditer(text, start, end):
@@ -194,18 +205,24 @@ def _words(raw: str, spans: Sequence[Span]) -> int:
 def _group_paragraphs(paras: list[list[Span]], raw: str) -> list[list[Span]]:
     """Merge short paragraphs forward, split long ones between sentences."""
     groups: list[list[Span]] = []
+    sizes: list[int] = []
     current: list[Span] = []
+    size = 0
     for para in paras:
         for chunk in _split_long(para, raw):
-            if current and _words(raw, current) + _words(raw, chunk) > PASSAGE_MAX_WORDS:
+            n = _words(raw, chunk)
+            if current and size + n > PASSAGE_MAX_WORDS:
                 groups.append(current)  # short, but merging would make it too long
-                current = []
+                sizes.append(size)
+                current, size = [], 0
             current.extend(chunk)
-            if _words(raw, current) >= PASSAGE_MIN_WORDS:
+            size += n
+            if size >= PASSAGE_MIN_WORDS:
                 groups.append(current)
-                current = []
+                sizes.append(size)
+                current, size = [], 0
     if current:  # a short tail joins the previous passage unless that would be too long
-        if groups and _words(raw, groups[-1]) + _words(raw, current) <= PASSAGE_MAX_WORDS:
+        if groups and sizes[-1] + size <= PASSAGE_MAX_WORDS:
             groups[-1].extend(current)
         else:
             groups.append(current)
@@ -216,8 +233,12 @@ def _split_long(para: list[Span], raw: str) -> list[list[Span]]:
     if _words(raw, para) <= PASSAGE_MAX_WORDS:
         return [para]
     chunks: list[list[Span]] = [[]]
+    size = 0
     for sp in para:
-        if chunks[-1] and _words(raw, chunks[-1]) + _words(raw, [sp]) > PASSAGE_MAX_WORDS:
+        n = _words(raw, [sp])
+        if chunks[-1] and size + n > PASSAGE_MAX_WORDS:
             chunks.append([])
+            size = 0
         chunks[-1].append(sp)
+        size += n
     return chunks

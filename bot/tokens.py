@@ -12,7 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 
+# isort: split
+from . import _nltk  # noqa: F401  (must run before any nltk import: see _nltk.py)
+
+# isort: split
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
@@ -129,6 +134,11 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
             yield t, start, end
 
 
+def chunk_terms(chunk: str) -> tuple[str, ...]:
+    """Terms of one whitespace-free chunk of text ("Mosul’s", "U.S.-led")."""
+    return tuple(t for t in map(term, _TOKENIZER.tokenize(chunk)) if t)
+
+
 def analyze(text: str) -> list[str]:
     """Terms of the non-stopword tokens of `text`, in order: the tokenizer of record,
     equal to the terms of `spans(text)` (a test checks this on arbitrary text)."""
@@ -139,9 +149,36 @@ def analyze(text: str) -> list[str]:
         if terms is None:
             if len(cache) >= _CHUNKS_MAX:
                 cache.clear()
-            terms = cache[chunk] = tuple(t for t in map(term, _TOKENIZER.tokenize(chunk)) if t)
+            terms = cache[chunk] = chunk_terms(chunk)
         out.extend(terms)
     return out
+
+
+class ChunkIds(dict[str, tuple[int, ...]]):
+    """Chunk -> term ids, assigning new ids from `vocab`: the build's hot path, where a
+    repeated word costs one C-level dict lookup. Same terms as `analyze`. `terms` lists
+    the vocabulary in id order as it grows."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        super().__init__()
+        self.vocab = vocab
+        self.terms: list[str] = sorted(vocab, key=vocab.__getitem__)
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        vocab = self.vocab
+        ids = []
+        for t in chunk_terms(chunk):
+            i = vocab.get(t)
+            if i is None:
+                i = vocab[t] = len(vocab)
+                self.terms.append(t)
+            ids.append(i)
+        if len(self) < _CHUNKS_MAX:
+            self[chunk] = tuple(ids)
+        return tuple(ids)
+
+    def ids(self, text: str) -> list[int]:
+        return list(chain.from_iterable(map(self.__getitem__, text.split())))
 
 
 _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)

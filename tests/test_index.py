@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot import index_store
-from bot.build import build_index, open_index
+from bot.build import build_index
 from bot.errors import CorpusError, IndexMismatch
+from bot.opening import open_index
 
 from .conftest import write
 
@@ -142,3 +143,20 @@ def test_unreadable_files_are_skipped_and_reported(tiny_corpus: Path, tmp_path: 
     assert report.articles == 3
     assert sorted(s.split(":")[0] for s in report.skipped) == ["binary.txt", "blank.txt"]
     assert index_store.load(tmp_path / "idx").params["skipped"] == report.skipped
+
+
+def test_parallel_build_equals_serial_build(
+    bundled_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import build as build_mod
+
+    monkeypatch.setattr(build_mod, "BATCH_FILES", 2)  # several batches per worker
+    build_index(bundled_corpus, tmp_path / "serial", workers=1)
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_FILES", 0)
+    build_index(bundled_corpus, tmp_path / "parallel", workers=2)
+    a, b = index_store.load(tmp_path / "serial"), index_store.load(tmp_path / "parallel")
+    assert a.postings.vocab == b.postings.vocab
+    for name in ("indptr", "indices", "weights", "idf", "doc_len"):
+        assert (getattr(a.postings, name) == getattr(b.postings, name)).all(), name
+    assert (a.passages == b.passages).all() and (a.sentences == b.sentences).all()
+    assert (a.sent_df == b.sent_df).all() and bytes(a.sent_text) == bytes(b.sent_text)
