@@ -60,11 +60,15 @@ def cmd_build(corpus: str, index: str) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     report = build_index(Path(corpus), Path(index), progress)
-    return {"build_s": time.perf_counter() - t0,
-            "tokenize_s": report.seconds["read+clean+split+tokenize"],
-            "index_s": report.seconds["index"] + report.seconds["commit"],
-            "peak_mb": _peak_mb(), "peak_children_mb": _peak_mb(resource.RUSAGE_CHILDREN),
-            "passages": report.passages, "terms": report.terms}
+    return {
+        "build_s": time.perf_counter() - t0,
+        "tokenize_s": report.seconds["read+clean+split+tokenize"],
+        "index_s": report.seconds["index"] + report.seconds["commit"],
+        "peak_mb": _peak_mb(),
+        "peak_children_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+        "passages": report.passages,
+        "terms": report.terms,
+    }
 
 
 def cmd_serve(index: str, queries_file: str, out_file: str) -> dict[str, Any]:
@@ -85,12 +89,15 @@ def cmd_serve(index: str, queries_file: str, out_file: str) -> dict[str, Any]:
         times.append((time.perf_counter() - t) * 1000)
         results.append(top)
     Path(out_file).write_text(json.dumps(results))
-    return {"load_s": load_s, "p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95),
-            "serve_rss_mb": _rss_mb()}
+    return {
+        "load_s": load_s,
+        "p50_ms": _pct(times, 0.5),
+        "p95_ms": _pct(times, 0.95),
+        "serve_rss_mb": _rss_mb(),
+    }
 
 
-def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float
-                 ) -> dict[str, Any]:
+def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float) -> dict[str, Any]:
     import numpy as np
     from rank_bm25 import BM25Okapi
 
@@ -123,28 +130,45 @@ def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float
         agree += [p for p, _ in mine] == want.tolist()
         for p, s in mine:
             worst = max(worst, abs(s - scores[p]) / max(abs(scores[p]), 1e-300))
-    return {"baseline_build_s": build_s, "baseline_p50_ms": _pct(times, 0.5),
-            "checked": checked, "agree": agree, "max_rel_err": worst,
-            "baseline_peak_mb": _peak_mb()}
+    return {
+        "baseline_build_s": build_s,
+        "baseline_p50_ms": _pct(times, 0.5),
+        "checked": checked,
+        "agree": agree,
+        "max_rel_err": worst,
+        "baseline_peak_mb": _peak_mb(),
+    }
 
 
 # -- orchestration --------------------------------------------------------------------------
 def _sub(*args: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT, check=True,
-                         stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.run", *args],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
 def run_size(label: str, n: int, work: Path, n_queries: int, budget: float) -> dict[str, Any]:
+    """Measure one size; the row is also saved in `work`, and a saved row is reused, so
+    an interrupted run resumes where it stopped (delete `row-*.json` to measure again)."""
     from bench.synth import make_queries, write_corpus
 
+    saved = work / f"row-{label}.json"
+    if saved.exists():
+        print(f"[{label}] reusing {saved}", file=sys.stderr, flush=True)
+        return dict(json.loads(saved.read_text()))
     corpus, index = work / f"corpus-{label}", work / f"index-{label}"
-    print(f"[{label}] generating {n:,} passages…", file=sys.stderr, flush=True)
-    passages = write_corpus(corpus, n)
     queries_file = work / f"queries-{label}.json"
-    queries_file.write_text(json.dumps(make_queries(passages, n_queries)))
-    del passages
+    if not queries_file.exists():
+        print(f"[{label}] generating {n:,} passages…", file=sys.stderr, flush=True)
+        passages = write_corpus(corpus, n)
+        queries_file.write_text(json.dumps(make_queries(passages, n_queries)))
+        del passages
     print(f"[{label}] building…", file=sys.stderr, flush=True)
     row = {"size": label, **_sub("_build", str(corpus), str(index))}
     print(f"[{label}] serving {n_queries} queries…", file=sys.stderr, flush=True)
@@ -152,6 +176,7 @@ def run_size(label: str, n: int, work: Path, n_queries: int, budget: float) -> d
     row.update(_sub("_serve", str(index), str(queries_file), str(ours)))
     print(f"[{label}] rank-bm25 baseline (budget {budget:.0f} s)…", file=sys.stderr, flush=True)
     row.update(_sub("_baseline", str(index), str(queries_file), str(ours), str(budget)))
+    saved.write_text(json.dumps(row))
     return row
 
 
@@ -161,8 +186,10 @@ def bundled() -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine.open(ROOT / "corpus", Path(tmp) / "idx", lambda _: None)
-        questions = [json.loads(line) for line in
-                     (ROOT / "eval" / "questions.jsonl").read_text().splitlines()]
+        questions = [
+            json.loads(line)
+            for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()
+        ]
         asks = [c["question"] for c in questions if "question" in c]
         times = []
         for _ in range(3):
@@ -174,12 +201,21 @@ def bundled() -> dict[str, Any]:
         walls = []
         for _ in range(7):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "bot", "ask", "Who is Mustafa Bali?"],
-                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "bot", "ask", "Who is Mustafa Bali?"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             walls.append(time.perf_counter() - t)
-    return {"answer_p50_ms": _pct(times, 0.5), "answer_p95_ms": _pct(times, 0.95),
-            "answers": len(times), "ask_wall_median_s": statistics.median(walls),
-            "ask_wall_max_s": max(walls)}
+    return {
+        "answer_p50_ms": _pct(times, 0.5),
+        "answer_p95_ms": _pct(times, 0.95),
+        "answers": len(times),
+        "ask_wall_median_s": statistics.median(walls),
+        "ask_wall_max_s": max(walls),
+    }
 
 
 def punkt_cost() -> float:
@@ -193,8 +229,8 @@ def punkt_cost() -> float:
     for p in sorted((ROOT / "corpus").glob("*.txt")):
         doc = clean_document(0, p.name, read_article(ROOT / "corpus", p.name).text, None)
         spans += [(doc.raw, s) for para in doc.paragraphs for s in para]
-    splitter = SentenceSplitter(train_punkt(raw[s.start:s.end] for raw, s in spans))
-    words = sum(len(raw[s.start:s.end].split()) for raw, s in spans)
+    splitter = SentenceSplitter(train_punkt(raw[s.start : s.end] for raw, s in spans))
+    words = sum(len(raw[s.start : s.end].split()) for raw, s in spans)
     t = time.perf_counter()
     for _ in range(20):
         for raw, s in spans:
@@ -204,14 +240,26 @@ def punkt_cost() -> float:
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) // (1024 * 1024) for line in
-                Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return (f"{model}, {os.cpu_count()} cores, {mem} GiB RAM, Python "
-            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1]) // (1024 * 1024)
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{model}, {os.cpu_count()} cores, {mem} GiB RAM, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def render(rows: list[dict[str, Any]], extra: dict[str, Any], punkt_us: float) -> str:
@@ -230,7 +278,8 @@ def render(rows: list[dict[str, Any]], extra: dict[str, Any], punkt_us: float) -
             f"{r['index_s']:.1f}) | {peak:,.0f} MB | {r['load_s']:.2f} | {r['p50_ms']:.2f} | "
             f"{r['p95_ms']:.2f} | {r['serve_rss_mb']:,.0f} MB | {r['baseline_build_s']:.1f} | "
             f"{r['baseline_p50_ms']:.0f} | {r['agree']}/{r['checked']} | "
-            f"{r['max_rel_err']:.1e} |")
+            f"{r['max_rel_err']:.1e} |"
+        )
     lines += [
         "",
         "Bundled corpus (5 articles): answer() with the index loaded, "
@@ -252,12 +301,17 @@ def main() -> None:
         typed = [float(a) if cmd == "_baseline" and i == 3 else a for i, a in enumerate(args)]
         print(json.dumps(fn(*typed)))  # type: ignore[operator]
         return
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="10k,100k,1m")
     ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--baseline-budget", type=float, default=120.0,
-                    help="seconds of rank-bm25 queries per size (at least 3 queries)")
+    ap.add_argument(
+        "--baseline-budget",
+        type=float,
+        default=120.0,
+        help="seconds of rank-bm25 queries per size (at least 3 queries)",
+    )
     ap.add_argument("--workdir", type=Path, help="keep corpora and indexes here")
     ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
     ns = ap.parse_args()
@@ -272,8 +326,11 @@ def main() -> None:
     table = render(rows, bundled(), punkt_cost())
     print(table)
     if ns.write:
-        ns.write.write_text(ns.write.read_text().split("<!-- bench -->")[0] + "<!-- bench -->\n"
-                            + table + "\n" if ns.write.exists() else table + "\n")
+        ns.write.write_text(
+            ns.write.read_text().split("<!-- bench -->")[0] + "<!-- bench -->\n" + table + "\n"
+            if ns.write.exists()
+            else table + "\n"
+        )
 
 
 if __name__ == "__main__":

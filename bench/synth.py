@@ -16,8 +16,32 @@ import numpy as np
 
 from bot.tokens import STOPWORDS
 
-SYLLABLES = ["ka", "lo", "mi", "tu", "ra", "ne", "vo", "pe", "da", "zu", "ri", "mo", "fa",
-             "le", "gu", "bi", "to", "ja", "ku", "ne", "wa", "xi", "yo", "ha"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "tu",
+    "ra",
+    "ne",
+    "vo",
+    "pe",
+    "da",
+    "zu",
+    "ri",
+    "mo",
+    "fa",
+    "le",
+    "gu",
+    "bi",
+    "to",
+    "ja",
+    "ku",
+    "ne",
+    "wa",
+    "xi",
+    "yo",
+    "ha",
+]
 PASSAGES_PER_ARTICLE = 10
 TOKENS_PER_PASSAGE = 60
 
@@ -37,8 +61,9 @@ def zipf_probabilities(size: int, s: float = 1.07) -> np.ndarray:
     return p / p.sum()
 
 
-def write_corpus(folder: Path, n_passages: int, vocab_size: int = 100_000, seed: int = 11
-                 ) -> list[list[str]]:
+def write_corpus(
+    folder: Path, n_passages: int, vocab_size: int = 100_000, seed: int = 11
+) -> list[list[str]]:
     """Write articles into `folder`; return each passage's words (for making queries)."""
     folder.mkdir(parents=True, exist_ok=True)
     words = np.array(vocabulary(vocab_size))

@@ -24,7 +24,7 @@ from . import index_store
 from .bm25 import BM25Params, fit_arrays
 from .clean import clean_document
 from .corpus import CorpusListing, list_corpus, read_article
-from .errors import CorpusError
+from .errors import CorpusError, IndexWriteError
 from .index_store import DocEntry
 from .ingest import Batch, Ingestor, init_worker, run_batch
 from .opening import Progress, content_fingerprint, expected_settings, listing_fingerprint
@@ -187,9 +187,30 @@ def build_index(
     t0 = time.perf_counter()
     listing, warnings = list_corpus(corpus_dir)
     report.notes.extend(warnings)
+    report.skipped.extend(listing.skipped)
     if not listing.files:
         raise CorpusError(f"no articles (.txt, .md, .html) in {corpus_dir}")
     punkt = train_punkt(_punkt_sample(listing))
+    try:
+        return _build(listing, punkt, corpus_dir, index_dir, progress, params, workers, report, t0)
+    except OSError as exc:  # writing failed: disk full, read-only folder, file in the way
+        raise IndexWriteError(
+            f"cannot write the index in {index_dir}: {exc.strerror or exc} (any previous "
+            "index there is unchanged)"
+        ) from exc
+
+
+def _build(
+    listing: CorpusListing,
+    punkt: PunktParameters,
+    corpus_dir: Path,
+    index_dir: Path,
+    progress: Progress,
+    params: BM25Params,
+    workers: int,
+    report: BuildReport,
+    t0: float,
+) -> BuildReport:
     total = len(listing.files)
     with index_store.BuildFolder(index_dir) as build:
         with build.open_binary("sent_text.bin") as text_out:

@@ -7,6 +7,7 @@ folder is an error.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ class CorpusListing:
     files: tuple[str, ...]
     metadata: dict[str, DocMeta]
     metadata_sha256: str
+    skipped: tuple[str, ...] = ()  # "name: reason" for files left out while listing
 
 
 def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
@@ -50,6 +52,7 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
         raise CorpusError(f"corpus path is not a folder: {folder}")
     warnings: list[str] = []
     names: list[str] = []
+    skipped: list[str] = []
     root = folder.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -57,21 +60,28 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
             if fn.startswith(".") or not fn.lower().endswith(ARTICLE_SUFFIXES):
                 continue
             path = Path(dirpath, fn)
-            if path.is_symlink() and not _inside(path, root):
-                warnings.append(f"skipped {fn}: symlink points outside the corpus folder")
+            problem = _symlink_problem(path, root) if path.is_symlink() else None
+            if problem:
+                skipped.append(f"{path.relative_to(root).as_posix()}: {problem}")
                 continue
             names.append(path.relative_to(root).as_posix())
     meta, meta_sha, meta_warn = _read_metadata(root)
     warnings.extend(meta_warn)
-    return CorpusListing(root, tuple(names), meta, meta_sha), warnings
+    return CorpusListing(root, tuple(names), meta, meta_sha, tuple(skipped)), warnings
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _symlink_problem(path: Path, root: Path) -> str | None:
+    """Why a symlinked article cannot be read, or None: corpus paths never escape the
+    corpus folder, and loops or dangling links are skipped with a reason."""
     try:
-        path.resolve(strict=True).relative_to(root)
-    except (OSError, ValueError, RuntimeError):
-        return False
-    return True
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop"
+    except OSError as exc:
+        return "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink"
+    if not target.is_relative_to(root):
+        return "symlink points outside the corpus folder"
+    return None
 
 
 def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
@@ -116,6 +126,12 @@ def _date_or_none(value: object) -> str | None:
 def read_article(folder: Path, name: str) -> RawArticle:
     """Read and decode one article. Raises OSError/ValueError for the caller to report."""
     path = folder / name
+    try:
+        resolved = path.resolve(strict=True)  # FileNotFoundError if deleted since listing
+    except RuntimeError as exc:  # Python < 3.13 reports a symlink loop this way
+        raise ValueError("symlink loop") from exc
+    if not resolved.is_relative_to(folder.resolve()):
+        raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     data = path.read_bytes()

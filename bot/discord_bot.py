@@ -15,7 +15,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -79,13 +79,10 @@ class NewsBot(commands.Bot):
         )
         self.answered = 0  # interactions answered, for tests and logs
         self.tree.error(self.on_tree_error)
-        self._cooldown = app_commands.checks.cooldown(
-            settings.cooldown_rate, settings.cooldown_per, key=lambda i: i.user.id
-        )
 
     async def setup_hook(self) -> None:
-        self.tree.add_command(self._cooldown(ask_command))
-        self.tree.add_command(sources_command)
+        for command in make_commands(self.settings):
+            self.tree.add_command(command)
         if self.settings.guild_id:
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -123,13 +120,12 @@ async def reply_private(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not send a private reply to interaction %s", interaction.id)
 
 
-@app_commands.command(name="ask", description="Ask the news articles a question")
 @app_commands.describe(
     question="Your question, e.g. “Who is Mustafa Bali?”",
     quotes=f"How many quotes to show (1–{DISCORD_TOP_MAX}, default 3)",
     private="Only you see the answer",
 )
-async def ask_command(
+async def ask_callback(
     interaction: discord.Interaction,
     question: app_commands.Range[str, 1, QUESTION_MAX],
     quotes: app_commands.Range[int, 1, DISCORD_TOP_MAX] = 3,
@@ -175,14 +171,31 @@ async def _private_after_defer(interaction: discord.Interaction, private: bool, 
         bot.answered += 1
 
 
-@app_commands.command(name="sources", description="List the articles the bot answers from")
-async def sources_command(interaction: discord.Interaction) -> None:
+async def sources_callback(interaction: discord.Interaction) -> None:
     bot = cast(NewsBot, interaction.client)
     await interaction.response.send_message(
         embed=sources_embed(bot.engine.documents),
         ephemeral=True,
         allowed_mentions=discord.AllowedMentions.none(),
     )
+
+
+def make_commands(settings: Settings) -> list[app_commands.Command[Any, Any, None]]:
+    """Fresh command objects for one bot: a decorator like the cooldown check attaches to
+    the command object, so sharing module-level commands would leak one bot's settings
+    into the next."""
+    ask: app_commands.Command[Any, Any, None] = app_commands.Command(
+        name="ask", description="Ask the news articles a question", callback=ask_callback
+    )
+    ask = app_commands.checks.cooldown(
+        settings.cooldown_rate, settings.cooldown_per, key=lambda i: i.user.id
+    )(ask)
+    sources: app_commands.Command[Any, Any, None] = app_commands.Command(
+        name="sources",
+        description="List the articles the bot answers from",
+        callback=sources_callback,
+    )
+    return [ask, sources]
 
 
 async def run_bot(engine: Engine, settings: Settings) -> None:

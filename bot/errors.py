@@ -6,7 +6,8 @@
     ├── IndexError_             the saved index cannot be used
     │   ├── IndexMissing        nothing saved there yet
     │   ├── IndexMismatch       built by another format/settings, or from another corpus
-    │   └── IndexCorrupt        files truncated, missing or unparsable
+    │   ├── IndexCorrupt        files truncated, missing or unparsable
+    │   └── IndexWriteError     a build could not be written (disk full, read-only folder)
     ├── ConfigError             bad settings (e.g. no Discord token)
     └── EvalFileError           an evaluation question file that cannot be used
 
@@ -45,6 +46,10 @@ class IndexCorrupt(IndexError_):
     """Index files are truncated, missing or unparsable."""
 
 
+class IndexWriteError(IndexError_):
+    """A new index could not be written; the previous one, if any, is still in use."""
+
+
 class ConfigError(BotError):
     """A setting the bot needs is missing or invalid (e.g. DISCORD_TOKEN)."""
 
@@ -62,5 +67,6 @@ __all__ = [
     "IndexError_",
     "IndexMismatch",
     "IndexMissing",
+    "IndexWriteError",
     "QuestionError",
 ]

@@ -197,8 +197,25 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
                 old = now - child.stat().st_mtime > _STALE_TMP_SECONDS
             except OSError:
                 continue
-            if old:  # a crashed build; a younger one may belong to a build in progress
+            # A crashed build (its process is gone, or it is very old); a build still
+            # running in another process keeps its folder.
+            if old or not _alive(name):
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def _alive(tmp_name: str) -> bool:
+    """Whether the process that started build folder `tmp_name` is still running."""
+    try:
+        pid = int(tmp_name.split("-")[3])
+    except (IndexError, ValueError):
+        return True  # not ours to judge: leave it to the age rule
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def current_build(index_dir: Path) -> Path:

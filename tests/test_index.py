@@ -9,7 +9,7 @@ import pytest
 
 from bot import index_store
 from bot.build import build_index
-from bot.errors import CorpusError, IndexMismatch
+from bot.errors import CorpusError, IndexMismatch, IndexWriteError
 from bot.opening import open_index
 
 from .conftest import write
@@ -121,7 +121,7 @@ def test_failure_mid_build_keeps_the_previous_index(
         real_write(self, name, arr)  # type: ignore[arg-type]
 
     monkeypatch.setattr(index_store.BuildFolder, "write_array", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(IndexWriteError, match="No space left on device"):
         build_index(tiny_corpus, idx)
     assert index_store.current_build(idx) == before
     assert len(index_store.load(idx).docs) == 3  # the old index still opens

@@ -1,0 +1,88 @@
+"""Properties over arbitrary input (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import tokens
+from bot.answer import answer
+from bot.clean import clean_document
+from bot.engine import Engine
+from bot.errors import QuestionError
+from bot.evaluate import Verbatim
+from bot.segment import SentenceSplitter, collapse, segment, train_punkt
+
+SPLITTER = SentenceSplitter(train_punkt(["Gen. Smith spoke. He left. The U.S. agreed."]))
+
+# Text that looks like scraped pages: words, punctuation, quotes, newlines, odd characters.
+ARTICLE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("abcdefghij ABCDEF .,;:!?'\"“”‘’()-—/{}[]#@*_\n\n\t\u00a0")),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=600,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARTICLE_TEXT)
+def test_cleaning_and_splitting_never_crash_nor_change_words(raw: str) -> None:
+    doc = clean_document(0, "x.txt", raw, None)
+    passages, sentences = segment([doc], SPLITTER)
+    for s in sentences:
+        assert s.text == collapse(raw[s.start : s.end])  # every word verbatim, in place
+        assert s.text and s.text in collapse(raw)
+    for p in passages:
+        assert 0 <= p.start <= p.end <= len(raw)
+    kept = [collapse(raw[sp.start : sp.end]) for para in doc.paragraphs for sp in para]
+    joined = " ".join(s.text for s in sentences)
+    for piece in kept:  # no word of a kept paragraph is lost on the way to sentences
+        assert piece in joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_fast_tokenizer_equals_the_offset_tokenizer(text: str) -> None:
+    assert tokens.analyze(text) == [t for t, _, _ in tokens.spans(text)]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "Mosul",
+                    "ISIS",
+                    "mosque",
+                    "Raqqa",
+                    "who",
+                    "when",
+                    "Bali",
+                    "destroyed",
+                    "civilians",
+                    "the",
+                    "?",
+                    "Trump",
+                    "said",
+                ]
+            ),
+            min_size=1,
+            max_size=12,
+        ).map(" ".join),
+    )
+)
+def test_every_quote_is_verbatim_and_cited(bundled_engine: Engine, question: str) -> None:
+    try:
+        ans = answer(bundled_engine, question)
+    except QuestionError:
+        return
+    assert Verbatim(bundled_engine.corpus_dir).problems(ans) == []
+    listed = {(s.citation, s.doc) for s in ans.sources}
+    corpus_docs = {d.doc for d in bundled_engine.documents}
+    for q in ans.quotes:
+        assert (q.citation, q.doc) in listed and q.doc in corpus_docs
