@@ -32,6 +32,10 @@ log = logging.getLogger("newsqa.discord")
 _MENTION = re.compile(r"<[@#][!&]?\d+>|@(everyone|here)\b")
 QUESTION_MAX = 500  # Discord allows 6,000 in an option; a question needs far less
 DISCORD_TOP_MAX = min(5, MAX_TOP)  # five quotes fill a phone screen
+BAD_INPUT = (
+    f"I can't use that input: questions are 1–{QUESTION_MAX} characters and "
+    f"quotes 1–{DISCORD_TOP_MAX}."
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ class NewsBot(commands.Bot):
                 interaction, f"Slow down a little — you can ask again in {error.retry_after:.0f} s."
             )
             return
+        if isinstance(error, app_commands.TransformerError):  # an option Discord let through
+            await reply_private(interaction, BAD_INPUT)
+            return
         log.error(
             "command %s failed", interaction.command and interaction.command.name, exc_info=error
         )
@@ -132,6 +139,10 @@ async def ask_callback(
     private: bool = False,
 ) -> None:
     bot = cast(NewsBot, interaction.client)  # the only client these commands are added to
+    if not 1 <= len(question) <= QUESTION_MAX or not 1 <= quotes <= DISCORD_TOP_MAX:
+        # Discord's client enforces the option limits; a raw API call need not.
+        await reply_private(interaction, BAD_INPUT)
+        return
     await interaction.response.defer(ephemeral=private, thinking=True)
     key = (interaction.channel_id, interaction.user.id)
     conversation = bot.conversations.get(key)

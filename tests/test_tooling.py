@@ -48,3 +48,10 @@ def test_linters_are_clean(cmd: list[str]) -> None:
         [sys.executable, "-m", *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dotenv_is_git_ignored() -> None:
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+    if shutil.which("git") and (ROOT / ".git").exists():
+        result = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
+        assert result.returncode == 0
