@@ -96,3 +96,10 @@ def make_queries(passages: list[list[str]], n: int = 200, seed: int = 5) -> list
         words = rng.choice(passages)
         out.append(" ".join(rng.sample(words, rng.randint(2, 4))))
     return out
+
+
+def vocabulary_queries(n: int = 200, vocab_size: int = 100_000, seed: int = 9) -> list[str]:
+    """2-4 words drawn uniformly from the vocabulary (most of them rare)."""
+    words = vocabulary(vocab_size)
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(words, rng.randint(2, 4))) for _ in range(n)]

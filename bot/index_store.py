@@ -11,7 +11,7 @@
         sent_text_offsets.npy int64 [S + 1]: byte offsets into sent_text.bin
         vocab.json            terms, in term-id order
         postings_*.npy        term-major CSR of BM25 weights (indptr, indices, weights)
-        idf.npy, doc_len.npy, sent_df.npy
+        idf.npy, doc_len.npy, sent_df.npy, max_weight.npy
 
 A build is written to a fresh folder and only then named in CURRENT (os.replace), so a
 crash or a full disk mid-build leaves the previous index in use. Arrays are loaded with
@@ -38,7 +38,7 @@ from .errors import IndexCorrupt, IndexMismatch, IndexMissing
 from .records import DocMeta
 
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # v2: max_weight.npy (per-term bound for MaxScore pruning)
 _POINTER = "CURRENT"
 _STALE_TMP_SECONDS = 3600  # an unfinished build folder older than this is debris
 
@@ -130,6 +130,7 @@ class BuildFolder:
         self.write_array("postings_weights", post.weights)
         self.write_array("idf", post.idf)
         self.write_array("doc_len", post.doc_len)
+        self.write_array("max_weight", post.max_weight)
         terms = [""] * len(post.vocab)
         for term, tid in post.vocab.items():
             terms[tid] = term
@@ -265,6 +266,7 @@ def load(index_dir: Path) -> IndexData:
                 "idf",
                 "doc_len",
                 "sent_df",
+                "max_weight",
             )
         }
         terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
@@ -289,6 +291,7 @@ def load(index_dir: Path) -> IndexData:
             idf=arr["idf"],
             doc_len=arr["doc_len"],
             n_passages=int(arr["passages"].shape[0]),
+            max_weight=arr["max_weight"],
         ),
         sent_df=arr["sent_df"],
     )
@@ -330,6 +333,7 @@ def _check_shapes(d: IndexData, params: dict[str, Any]) -> None:
         and d.postings.idf.shape == (v,)
         and d.sent_df.shape == (v,)
         and d.postings.doc_len.shape == (p,)
+        and d.postings.max_weight.shape == (v,)
     )
     if not ok:
         raise IndexCorrupt("index files disagree with params.json (truncated or mixed builds)")

@@ -36,6 +36,7 @@ FILES = [
     "idf.npy",
     "doc_len.npy",
     "sent_df.npy",
+    "max_weight.npy",
 ]
 
 
@@ -89,7 +90,7 @@ def test_other_format_version_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> N
     params = index_store.current_build(idx) / "params.json"
     params.write_text(json.dumps({**json.loads(params.read_text()), "format_version": 0}))
     assert rebuilt(tiny_corpus, idx) == [
-        "Rebuilding the index: index format v0, this version reads v1."
+        "Rebuilding the index: index format v0, this version reads v2."
     ]
 
 
