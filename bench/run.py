@@ -38,6 +38,13 @@ def _rss_mb() -> float:
 
 
 def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak RSS. For this process, VmHWM: unlike ru_maxrss it is not inherited from the
+    parent across fork and exec, so a bench parent that held a big corpus cannot inflate
+    it."""
+    if who == resource.RUSAGE_SELF:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
