@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 
-
 _BLOCKED = ("scipy", "scipy.stats", "scipy.sparse")
 
 
