@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import discord
 import pytest
+import yarl
 
 from bot.engine import Engine
+
+from .discord_standin import DiscordStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "corpus"
@@ -53,3 +60,24 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def threaded_standin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[DiscordStandIn, asyncio.AbstractEventLoop]]:
+    """The Discord stand-in on its own thread and loop (so code under test can run its own
+    loop, and lag measured there is the bot's alone), with discord.py pointed at it."""
+    loop = asyncio.new_event_loop()
+    server = DiscordStandIn()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    monkeypatch.setattr(discord.http.Route, "BASE", server.base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway)
+    )
+    yield server, loop
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)

@@ -109,12 +109,12 @@ def test_empty_query_and_unknown_terms() -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_search_takes_the_dense_path_on_common_terms_and_agrees(
+def test_search_takes_the_pruned_path_on_common_terms_and_agrees(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot import bm25
 
-    monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)  # force the dense path at this size
+    monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)  # force the pruned path at this size
     rng = random.Random(seed)
     vocab = [f"w{i}" for i in range(40)]
     # 6,000 passages where "w0".."w3" are everywhere: postings far above the sparse cut-off.

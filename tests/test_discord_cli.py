@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 from click.testing import CliRunner
 
 from bot.cli import main
@@ -24,21 +19,11 @@ SECRET = "MTIzNDU2.secret-token-never-to-be-logged"
 
 
 @pytest.fixture
-def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscordStandIn]:
-    """The stand-in on its own loop in a thread, so CLI code can asyncio.run() itself."""
-    loop = asyncio.new_event_loop()
-    server = DiscordStandIn(token="the-right-token")
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
-    monkeypatch.setattr(discord.http.Route, "BASE", server.base)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway)
-    )
-    yield server
-    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+def standin(threaded_standin: tuple[DiscordStandIn, object]) -> DiscordStandIn:
+    """The stand-in expects the right token; the CLI under test brings a wrong one."""
+    server = threaded_standin[0]
+    server.token = "the-right-token"
+    return server
 
 
 def invoke(tiny_corpus: Path, tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:

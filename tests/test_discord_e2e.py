@@ -150,30 +150,42 @@ def test_hundred_concurrent_asks_are_each_answered_exactly_once(
 
 
 def test_nasty_questions_over_slash_command_get_answers_or_private_messages(
-        bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import logging
 
     caplog.set_level(logging.DEBUG)
-    nasty = ["x" * 600, "what is the", "?!?!", "Who is\x00 Mustafa\x07 Bali? 🔥",
-             "```py\nimport os\n``` **who** is Bali", "@everyone <@123456789012345678> @here",
-             "¿Quién es Mustafa Bali?", " ".join(["Mosul"] * 5000)]
+    nasty = [
+        "x" * 600,
+        "what is the",
+        "?!?!",
+        "Who is\x00 Mustafa\x07 Bali? 🔥",
+        "```py\nimport os\n``` **who** is Bali",
+        "@everyone <@123456789012345678> @here",
+        "¿Quién es Mustafa Bali?",
+        " ".join(["Mosul"] * 5000),
+    ]
 
     async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
         for n, q in enumerate(nasty):
             await s.dispatch("INTERACTION_CREATE", ask(300 + n, q))
+
         def replied(n: int) -> bool:
             immediate = [c for c in s.callbacks[str(5 * 10**17 + 300 + n)] if c["type"] == 4]
-            return bool(s.edits[f"itoken-{300 + n}"] or s.followups[f"itoken-{300 + n}"]
-                        or immediate)
+            return bool(
+                s.edits[f"itoken-{300 + n}"] or s.followups[f"itoken-{300 + n}"] or immediate
+            )
 
         await s.wait_for(lambda: all(replied(n) for n in range(len(nasty))))
 
     s = run_with_bot(bundled_engine, monkeypatch, scenario, cooldown_rate=1000)
     for n in range(len(nasty)):
         token, iid = f"itoken-{300 + n}", str(5 * 10**17 + 300 + n)
-        replies = s.edits[token] + s.followups[token] + [
-            c["data"] for c in s.callbacks[iid] if c["type"] == 4]
+        replies = (
+            s.edits[token]
+            + s.followups[token]
+            + [c["data"] for c in s.callbacks[iid] if c["type"] == 4]
+        )
         assert len(replies) == 1, (n, replies)
         reply = replies[0]
         text = str(reply)

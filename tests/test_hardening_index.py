@@ -118,28 +118,6 @@ def test_read_only_index_folder(tiny_corpus: Path, tmp_path: Path) -> None:
         idx.chmod(0o755)
 
 
-def test_disk_full_mid_build_keeps_previous_index(
-    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    idx = tmp_path / "i"
-    build_index(tiny_corpus, idx)
-    before = index_store.current_build(idx)
-    real = index_store.BuildFolder.write_array
-
-    def full(self: index_store.BuildFolder, name: str, arr: object) -> None:
-        if name == "passages":
-            raise OSError(28, "No space left on device")
-        real(self, name, arr)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_store.BuildFolder, "write_array", full)
-    write(tiny_corpus, "new.txt", "New Headline Here Today\n\nA new article arrived.\n")
-    with pytest.raises(IndexWriteError, match="No space left on device"):
-        build_index(tiny_corpus, idx)
-    assert index_store.current_build(idx) == before
-    assert len(index_store.load(idx).docs) == 3
-    assert [p.name for p in idx.iterdir() if p.name.startswith(".tmp")] == []
-
-
 def test_kill_9_during_a_build_leaves_the_previous_index(tmp_path: Path) -> None:
     from bench.synth import write_corpus
 

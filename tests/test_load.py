@@ -9,14 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 
 from bot.conversation import ConversationStore
 from bot.discord_bot import NewsBot, Settings
@@ -34,25 +30,6 @@ QUESTIONS = [
     "What did he say?",
     "How many civilians were trapped in Mosul?",
 ]
-
-
-@pytest.fixture
-def threaded_standin(
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[tuple[DiscordStandIn, asyncio.AbstractEventLoop]]:
-    loop = asyncio.new_event_loop()
-    server = DiscordStandIn()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
-    monkeypatch.setattr(discord.http.Route, "BASE", server.base)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway)
-    )
-    yield server, loop
-    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
 
 
 def _run_load(

@@ -73,8 +73,12 @@ def test_history_is_saved_and_quit_command_works(tiny_engine: Engine, tmp_path: 
 
 
 def test_unknown_command_and_show_before_any_answer(tiny_engine: Engine, tmp_path: Path) -> None:
-    out = chat(tiny_engine, "/show 1\r/frobnicate\rWho is Omar Diaz?\r/show 0\r/show x\r"
-               "/show -1\r/show 99999999999999999999\r\x04", tmp_path / "h")
+    out = chat(
+        tiny_engine,
+        "/show 1\r/frobnicate\rWho is Omar Diaz?\r/show 0\r/show x\r"
+        "/show -1\r/show 99999999999999999999\r\x04",
+        tmp_path / "h",
+    )
     assert "No quotes yet: ask a question first." in out
     assert out.count("Use /show N with N from 1 to 1.") == 4  # range and type are checked
     assert "Unknown command /frobnicate. Type /help for the list." in out
