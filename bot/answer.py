@@ -255,6 +255,21 @@ def _score_candidates(
     return out
 
 
+_ATTRIBUTION = re.compile(r"\b(said|says|told|added|tweeted|wrote|according to|asked)\b")
+
+
+def _needs_lead_in(text: str) -> bool:
+    """A sentence opening with "But", "He", "This"... leans on the one before it - unless
+    it is a quotation that names its own speaker ("“This is a big moment,” said Kino
+    Gabriel"), where the opening word belongs to the speaker, not to us."""
+    if not _ANAPHORIC_START.match(text):
+        return False
+    if text.lstrip().startswith(("“", '"')):
+        close = max(text.rfind("”"), text.rfind('"'))
+        return close <= 0 or not _ATTRIBUTION.search(text[close + 1 :])
+    return True
+
+
 def _windows(engine: Engine, sents: list[Sentence]) -> list[tuple[tuple[Sentence, ...], bool]]:
     """Candidate quotes of one passage: (sentences, is_lead_in) pairs.
 
@@ -268,7 +283,7 @@ def _windows(engine: Engine, sents: list[Sentence]) -> list[tuple[tuple[Sentence
     for i, s in enumerate(sents):
         joins = engine.joins_prev(s.sent_id)
         prev = (sents[i - 1] if i > 0 else engine.sentence(s.sent_id - 1)) if joins else None
-        if prev is not None and _ANAPHORIC_START.match(s.text):
+        if prev is not None and _needs_lead_in(s.text):
             out.append(((prev, s), True))
         else:
             out.append(((s,), False))

@@ -171,3 +171,15 @@ def test_conversation_store_is_bounded(bundled_engine: Engine) -> None:
         store.get(("channel", user))
     assert len(store) == 3
     assert store.get(("channel", 9)) is store.get(("channel", 9))
+
+
+def test_quotation_naming_its_speaker_does_not_pull_the_sentence_before(
+    bundled_engine: Engine,
+) -> None:
+    ans = answer(bundled_engine, "Who is Kino Gabriel?")
+    assert ans.quotes[0].text.startswith("“This is a big moment")  # not "A spokesperson …"
+    conv = Conversation(bundled_engine)
+    conv.ask("Who is Kino Gabriel?")
+    follow = conv.ask("What did he say about ISIS?")
+    assert "said Kino Gabriel" in follow.quotes[0].text
+    assert "But we cannot say that ISIS is finished." in follow.quotes[0].text
