@@ -150,21 +150,6 @@ class BuildFolder:
         return final
 
 
-def save(index_dir: Path, data: IndexData) -> Path:
-    """Write a whole in-memory index as a new build and switch to it."""
-    with BuildFolder(index_dir) as build:
-        build.write_json("params.json", data.params)
-        build.write_docs(data.docs)
-        build.write_array("passages", data.passages)
-        build.write_array("sentences", data.sentences)
-        build.write_array("sent_text_offsets", data.sent_text_offsets)
-        build.write_array("sent_df", data.sent_df)
-        build.write_postings(data.postings)
-        with build.open_binary("sent_text.bin") as fh:
-            fh.write(bytes(data.sent_text))
-        return build.commit()
-
-
 def _write_json(path: Path, obj: Any) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(obj, fh, ensure_ascii=False, indent=1)
