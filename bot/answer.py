@@ -34,6 +34,7 @@ DEFAULT_TOP = 3
 CANDIDATE_PASSAGES = 12
 MIN_COVERAGE = 0.55  # share of the question's weight a quote must hold to count as an answer
 SECOND_QUOTE_RATIO = 0.6  # later quotes must score at least this share of the best one
+FOLLOWUP_QUOTE_RATIO = 0.85  # ... or this share, in a follow-up, when off its subject
 SYNONYM_CREDIT = 0.8  # a synonym match counts a little less than the asked word itself
 CARRIED_CREDIT = 0.15  # words borrowed from earlier turns only break ties, never carry a quote
 PAIR_PENALTY = 0.08  # a two-sentence quote must add real coverage to beat one sentence
@@ -123,7 +124,7 @@ def answer(
     t1 = time.perf_counter()
     resolved = f"{q} (context: {history[-1].question})" if carried and history else None
     scored = _score_candidates(engine, terms, passages, _answer_type(q))
-    chosen = _select(scored, top)
+    chosen = _select(scored, top, frozenset(carried))
     timings = {"retrieve": (t1 - t0) * 1000, "rank": (time.perf_counter() - t1) * 1000}
     if not chosen:
         return Answer(
@@ -292,8 +293,13 @@ def _windows(engine: Engine, sents: list[Sentence]) -> list[tuple[tuple[Sentence
     return out
 
 
-def _select(scored: list[_Candidate], top: int) -> list[_Candidate]:
-    """Best candidates that clear the bar, without overlaps or near-duplicates."""
+def _select(
+    scored: list[_Candidate], top: int, carried: frozenset[str] = frozenset()
+) -> list[_Candidate]:
+    """Best candidates that clear the bar, without overlaps or near-duplicates. In a
+    follow-up, a later quote must also touch the conversation's subject (a carried word)
+    unless it scores close to the best: "What did he say about ISIS?" after "Who is Kino
+    Gabriel?" should not add any sentence that merely mentions ISIS."""
     chosen: list[_Candidate] = []
     used: set[int] = set()
     for c in scored:
@@ -303,6 +309,13 @@ def _select(scored: list[_Candidate], top: int) -> list[_Candidate]:
             continue
         if chosen and c.score < SECOND_QUOTE_RATIO * chosen[0].score:
             break
+        if (
+            chosen
+            and carried
+            and not carried & c.stems
+            and c.score < FOLLOWUP_QUOTE_RATIO * chosen[0].score
+        ):
+            continue
         ids = {s.sent_id for s in c.sents}
         if ids & used or any(
             _near_duplicate(a, b) for o in chosen for a in c.parts for b in o.parts

@@ -183,3 +183,5 @@ def test_quotation_naming_its_speaker_does_not_pull_the_sentence_before(
     follow = conv.ask("What did he say about ISIS?")
     assert "said Kino Gabriel" in follow.quotes[0].text
     assert "But we cannot say that ISIS is finished." in follow.quotes[0].text
+    # later quotes stay on the conversation's subject: no stray sentence that says "ISIS"
+    assert {q.doc for q in follow.quotes} == {"004_a765cca09a6260ef.txt"}
