@@ -35,10 +35,10 @@ def test_cleaning_and_splitting_never_crash_nor_change_words(raw: str) -> None:
         assert s.text and s.text in collapse(raw)
     for p in passages:
         assert 0 <= p.start <= p.end <= len(raw)
-    kept = [collapse(raw[sp.start : sp.end]) for para in doc.paragraphs for sp in para]
-    joined = " ".join(s.text for s in sentences)
-    for piece in kept:  # no word of a kept paragraph is lost on the way to sentences
-        assert piece in joined
+    # No character of a kept paragraph is lost or changed on its way into sentences (only
+    # whitespace may differ: Punkt may split "??" into "?" and "?").
+    kept = "".join(raw[sp.start : sp.end] for para in doc.paragraphs for sp in para)
+    assert "".join(kept.split()) == "".join("".join(s.text for s in sentences).split())
 
 
 @settings(max_examples=300, deadline=None)
