@@ -22,21 +22,21 @@ from numpy.typing import NDArray
 
 from . import index_store
 from .bm25 import BM25Params, fit_arrays
-from .clean import clean_document
-from .corpus import CorpusListing, list_corpus, read_article
+from .corpus import CorpusListing, list_corpus
 from .errors import CorpusError, IndexWriteError
 from .index_store import DocEntry
-from .ingest import Batch, Ingestor, init_worker, run_batch
-from .opening import Progress, content_fingerprint, expected_settings, listing_fingerprint
-from .records import CleanDoc
+from .ingest import Batch, Ingestor, init_worker, load_article, run_batch
+from .opening import (
+    Progress,
+    content_fingerprint,
+    expected_settings,
+    listing_fingerprint,
+    no_progress,
+)
 from .segment import (
     punkt_to_json,
     train_punkt,
 )
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    return None
 
 
 @dataclass
@@ -51,39 +51,14 @@ class BuildReport:
     path: Path | None = None
 
 
-def _read(
-    listing: CorpusListing, name: str, doc_id: int, report: BuildReport
-) -> tuple[CleanDoc, str] | None:
-    """Read and clean one file; a problem skips it with a reason in the report."""
-    try:
-        art = read_article(listing.folder, name)
-    except (OSError, ValueError) as exc:
-        report.skipped.append(f"{name}: {_reason(exc)}")
-        return None
-    if art.decode_note:
-        report.notes.append(f"{name}: {art.decode_note}")
-    doc = clean_document(doc_id, name, art.text, listing.metadata.get(name), art.decode_errors)
-    if not doc.paragraphs:
-        report.skipped.append(f"{name}: no article text after cleaning")
-        return None
-    return doc, art.sha256
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    return str(exc)
-
-
 def _punkt_sample(listing: CorpusListing, limit: int = 400_000) -> Iterator[str]:
     """Body text of the first articles, for training Punkt (it needs only a sample)."""
     size = 0
-    scratch = BuildReport()
     for name in listing.files:
-        got = _read(listing, name, 0, scratch)
-        if got is None:
-            continue
-        doc = got[0]
+        loaded = load_article(listing.folder, name, 0, listing.metadata)
+        if isinstance(loaded, str):
+            continue  # the build itself reports why
+        doc = loaded[0]
         for para in doc.paragraphs:
             for span in para:
                 size += span.end - span.start
@@ -174,7 +149,7 @@ def _batches(listing: CorpusListing, punkt: PunktParameters, workers: int) -> It
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     params: BM25Params | None = None,
     workers: int | None = None,
 ) -> BuildReport:

@@ -207,10 +207,11 @@ def _answer_lines(engine: Any, lines: Any, as_json: bool, top: int, conversation
 def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
     """Rebuild the index from the corpus folder."""
     from .build import build_index
+    from .opening import no_progress
 
     corpus, index_path = resolve_dirs(corpus_dir, index_dir)
     with errors_to_exit():
-        report = build_index(corpus, index_path, _progress_bar() or _quiet)
+        report = build_index(corpus, index_path, _progress_bar() or no_progress)
     for line in report.notes:
         notify(f"note: {line}")
     for line in report.skipped:
@@ -221,10 +222,6 @@ def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
         f"{report.sentences} sentences ({report.terms} terms){skipped} "
         f"in {sum(report.seconds.values()):.2f}s -> {index_path}"
     )
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
 
 
 @main.command()

@@ -20,8 +20,8 @@ from numpy.typing import NDArray
 
 from . import tokens
 from .clean import clean_document
-from .corpus import read_article
-from .records import DocMeta
+from .corpus import RawArticle, read_article
+from .records import CleanDoc, DocMeta
 from .segment import SentenceSplitter, punkt_from_json, segment_document
 
 
@@ -43,6 +43,22 @@ class Batch:
     sent_terms: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
+def load_article(
+    folder: Path, name: str, doc_id: int, metadata: dict[str, DocMeta]
+) -> tuple[CleanDoc, RawArticle] | str:
+    """Read and clean one file, or say in a few words why it is skipped."""
+    try:
+        art = read_article(folder, name)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    except ValueError as exc:
+        return str(exc)
+    doc = clean_document(doc_id, name, art.text, metadata.get(name), art.decode_errors)
+    if not doc.paragraphs:
+        return "no article text after cleaning"
+    return doc, art
+
+
 class Ingestor:
     """One process's state: its vocabulary, chunk cache and sentence splitter."""
 
@@ -62,21 +78,14 @@ class Ingestor:
         batch = Batch(worker=os.getpid(), new_terms=[])
         to_ids = self.chunk_ids.ids
         for name in names:
-            try:
-                art = read_article(self.folder, name)
-            except (OSError, ValueError) as exc:
-                reason = (
-                    (exc.strerror or type(exc).__name__) if isinstance(exc, OSError) else str(exc)
-                )
-                batch.skipped.append(f"{name}: {reason}")
+            loaded = load_article(self.folder, name, len(batch.docs), self.metadata)
+            if isinstance(loaded, str):
+                batch.skipped.append(f"{name}: {loaded}")
                 continue
+            doc, art = loaded
             if art.decode_note:
                 batch.notes.append(f"{name}: {art.decode_note}")
-            doc_id = len(batch.docs)
-            doc = clean_document(doc_id, name, art.text, self.metadata.get(name), art.decode_errors)
-            if not doc.paragraphs:
-                batch.skipped.append(f"{name}: no article text after cleaning")
-                continue
+            doc_id = doc.doc_id
             ps, ss = segment_document(doc, self.splitter, len(passages) // 5, len(sentences) // 5)
             base = len(sentences) // 5
             for p in ps:

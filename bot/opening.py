@@ -24,7 +24,8 @@ CLEAN_VERSION = 1  # bump when cleaning or segmenting rules change: old indexes 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The default `Progress`: report nothing."""
     return None
 
 
@@ -79,7 +80,7 @@ def open_index(
     corpus_dir: Path,
     index_dir: Path,
     notify: Callable[[str], None],
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> IndexData:
     """Open the index for `corpus_dir`, rebuilding it first when needed."""
     if not corpus_dir.is_dir():
@@ -90,9 +91,7 @@ def open_index(
         return data
     except IndexMissing:
         notify(f"Building the index for {corpus_dir} (first run)…")
-    except IndexMismatch as exc:
-        notify(f"Rebuilding the index: {exc}.")
-    except IndexCorrupt as exc:
+    except (IndexMismatch, IndexCorrupt) as exc:
         notify(f"Rebuilding the index: {exc}.")
     from .build import build_index  # only now: reading and cleaning code is heavier
 

@@ -38,7 +38,7 @@ class CleanDoc:
     meta: DocMeta
     raw: str  # the decoded file text; every offset points into this
     paragraphs: tuple[tuple[Span, ...], ...]  # each paragraph is one or more body spans
-    dropped: tuple[tuple[str, str], ...] = ()  # (reason, line) pairs, for `index --explain`
+    dropped: tuple[tuple[str, str], ...] = ()  # (reason, line) pairs: why lines were cut
     decode_errors: int = 0
 
 
