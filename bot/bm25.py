@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import impact
+
 
 @dataclass(frozen=True)
 class BM25Params:
@@ -68,7 +70,7 @@ class Postings:
     idf: NDArray[np.float64]
     doc_len: NDArray[np.int32]
     n_passages: int
-    max_weight: NDArray[np.float64]  # per term: its largest weight (bounds for pruning)
+    impact: impact.Impact  # impact prefixes and dense rows of the common terms
 
 
 def fit(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
@@ -108,8 +110,7 @@ def fit_arrays(
         names[tid] = t
     idf_map = okapi_idf(n, {names[t]: int(df[t]) for t in range(n_terms)}, params) if n else {}
     idf = np.array([idf_map.get(name, 0.0) for name in names], dtype=np.float64)
-    avgdl = (float(doc_len.sum()) / n if n else 1.0) or 1.0  # all passages empty: weights 0
-    norm = params.k1 * (1 - params.b + params.b * doc_len.astype(np.float64) / avgdl)
+    norm = impact.okapi_norm(doc_len, params.k1, params.b)
     passage_ids = by_term.indices.astype(np.int32, copy=False)
     indptr = by_term.indptr.astype(np.int64, copy=False)
     weights = np.empty(len(passage_ids), dtype=np.float64)
@@ -118,12 +119,9 @@ def fit_arrays(
         term_of = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
         tf = by_term.data[lo:hi].astype(np.float64)
         weights[lo:hi] = idf[term_of] * (tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]]))
+    extra = impact.build(indptr, passage_ids, weights, by_term.data, n, norm, params.k1)
     del by_term
-    max_weight = np.zeros(n_terms, dtype=np.float64)
-    nonempty = df > 0
-    if nonempty.any():
-        max_weight[nonempty] = np.maximum.reduceat(weights, indptr[:-1][nonempty])
-    return Postings(vocab, indptr, passage_ids, weights, idf, doc_len, n, max_weight)
+    return Postings(vocab, indptr, passage_ids, weights, idf, doc_len, n, extra)
 
 
 def score_candidates(
@@ -164,138 +162,22 @@ def top_k(cand: NDArray[np.int32], scores: NDArray[np.float64], k: int) -> list[
     return [(int(cand[i]), float(scores[i])) for i in order]
 
 
-SPARSE_POSTINGS = 4096  # up to this many postings, sorting them beats pruning
-PROBE_MAX = 512  # passages scored exactly to find a lower bound of the k-th score
-PROBE_SCAN = 65_536  # postings looked at to pick them, on the first try
-CANDIDATES_MAX = 50_000  # more than this: sharpen θ once before scoring them all
-SUBSET_TERMS_MAX = 8  # distinct terms up to which minimal term sets are enumerated
+SPARSE_POSTINGS = 4096  # up to this many postings, summing them all beats anything cleverer
 
 
 def search(post: Postings, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
     """The k best passages for the query (ties: lower passage id), as rank-bm25 ranks them.
 
-    Few postings: sum them sparsely. Many (common terms over a big corpus): threshold
-    pruning, exact and vectorised. Let θ be any lower bound of the final k-th score and
-    S_t the most the *other* terms can add to one passage. A passage whose score reaches
-    θ has some term t with weight ≥ θ - S_t (were every term below its threshold, the sum
-    would stay below θ). So the candidates are, per term, the postings above that
-    threshold - one vectorised comparison per posting list - and only they are scored
-    exactly, term by term in query order, as rank-bm25 adds them.
+    Few postings: sum them all. Many (common terms over a big corpus): the exact threshold
+    algorithm over impact-ordered prefixes (`impact.py`), which reads a small part of them.
     """
     tids = [tid for t in query_terms if (tid := post.vocab.get(t)) is not None]
-    total = sum(int(post.indptr[t + 1] - post.indptr[t]) for t in tids)
+    total = sum(int(post.indptr[t + 1] - post.indptr[t]) for t in set(tids))
     if total == 0 or k <= 0:
         return []
-    if total <= max(SPARSE_POSTINGS, post.n_passages // 32):
+    if total <= SPARSE_POSTINGS or not impact.usable(post, tids):
         return top_k(*score_candidates(post, query_terms), k)
-    counts: dict[int, int] = {}
-    for t in tids:
-        counts[t] = counts.get(t, 0) + 1
-    bound = {t: float(post.max_weight[t]) * c for t, c in counts.items()}
-    if min(bound.values()) <= 0:  # tiny corpora (non-positive weights): nothing to prune
-        return top_k(*score_candidates(post, query_terms), k)
-    rarest = min(counts, key=lambda t: int(post.indptr[t + 1] - post.indptr[t]))
-    probe = _heaviest(post, rarest, PROBE_SCAN)
-    cand = np.zeros(0, dtype=np.int32)
-    for _ in range(2):
-        if len(probe) < k:
-            return top_k(*score_candidates(post, query_terms), k)
-        # θ: the k-th best exact score among real passages bounds the final one below.
-        scores = exact_scores(post, query_terms, probe)
-        theta = float(np.partition(scores, len(scores) - k)[len(scores) - k])
-        theta -= abs(theta) * 1e-9  # slack for rounding: ties at θ stay candidates
-        cand = _candidates(post, counts, bound, theta)
-        if len(cand) <= CANDIDATES_MAX:
-            break
-        # All-common-word queries: a sharper θ from every term's heaviest postings.
-        probe = np.unique(
-            np.concatenate([probe, *(_heaviest(post, t, None) for t in counts)])
-        ).astype(np.int32)
-    return top_k(cand, exact_scores(post, query_terms, cand), k)
-
-
-def _candidates(
-    post: Postings, counts: dict[int, int], bound: dict[int, float], theta: float
-) -> NDArray[np.int32]:
-    """Every passage that can score θ or more.
-
-    A passage's score is at most the sum of the bounds of the terms it holds, so it must
-    hold all terms of some *minimal* set whose bounds reach θ: the candidates are the
-    union, over those sets, of the intersections of their posting lists (intersected
-    from the shortest list, by binary search in the longer ones).
-    """
-    terms = sorted(counts, key=lambda t: int(post.indptr[t + 1] - post.indptr[t]))
-    if len(terms) > SUBSET_TERMS_MAX:  # long queries: every passage of every term
-        merged = np.unique(np.concatenate([_postings(post, t)[0] for t in terms]))
-        return merged.astype(np.int32, copy=False)
-    reaching = [
-        [t for i, t in enumerate(terms) if mask >> i & 1]
-        for mask in range(1, 1 << len(terms))
-        if sum(bound[t] for i, t in enumerate(terms) if mask >> i & 1) >= theta
-    ]
-    minimal = [a for a in reaching if not any(set(b) < set(a) for b in reaching)]
-    # And a passage that reaches θ has, for *every* term t it holds, a weight of at least
-    # θ minus the bounds of all the other terms: filter each list by that first.
-    everything = sum(bound.values())
-    lists: dict[int, NDArray[np.int32]] = {}
-
-    def postings_above(t: int) -> NDArray[np.int32]:
-        if t not in lists:
-            idx, w = _postings(post, t)
-            need = (theta - (everything - bound[t])) / counts[t]
-            lists[t] = idx if need <= 0 else idx[w >= need]
-        return lists[t]
-
-    parts = []
-    for subset in minimal:
-        cand = postings_above(subset[0])  # the shortest list of the set
-        for t in subset[1:]:
-            idx = postings_above(t)
-            if not len(idx):
-                cand = idx
-                break
-            pos = np.searchsorted(idx, cand)
-            pos[pos >= len(idx)] = 0
-            cand = cand[idx[pos] == cand]
-        parts.append(cand)
-    if not parts:
-        return np.zeros(0, dtype=np.int32)
-    merged = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
-    return merged.astype(np.int32, copy=False)
-
-
-def _heaviest(post: Postings, tid: int, scan: int | None) -> NDArray[np.int32]:
-    """Up to PROBE_MAX of the term's passages with the largest weights, in id order (a
-    tight probe for θ), among its first `scan` postings (all when None)."""
-    idx, w = _postings(post, tid)
-    idx, w = idx[:scan], w[:scan]
-    if len(idx) <= PROBE_MAX:
-        return idx
-    top = np.argpartition(w, len(w) - PROBE_MAX)[len(w) - PROBE_MAX :]
-    return np.sort(idx[top])
-
-
-def _postings(post: Postings, tid: int) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
-    lo, hi = int(post.indptr[tid]), int(post.indptr[tid + 1])
-    return np.asarray(post.indices[lo:hi]), np.asarray(post.weights[lo:hi])
-
-
-def exact_scores(
-    post: Postings, query_terms: Sequence[str], cand: NDArray[np.int32]
-) -> NDArray[np.float64]:
-    """Scores of `cand` (sorted) summed term by term in query order, as
-    `BM25Okapi.get_scores` adds them (repeats included): same last bits, same ties."""
-    scores = np.zeros(len(cand), dtype=np.float64)
-    for t in query_terms:
-        tid = post.vocab.get(t)
-        if tid is None or not len(cand):
-            continue
-        idx, w = _postings(post, tid)
-        pos = np.searchsorted(idx, cand)
-        pos[pos >= len(idx)] = 0
-        hit = idx[pos] == cand
-        scores[hit] += w[pos[hit]]
-    return scores
+    return top_k(*impact.search(post, tids, k), k)
 
 
 def dense_scores(post: Postings, query_terms: Sequence[str]) -> NDArray[np.float64]:

@@ -11,7 +11,9 @@
         sent_text_offsets.npy int64 [S + 1]: byte offsets into sent_text.bin
         vocab.json            terms, in term-id order
         postings_*.npy        term-major CSR of BM25 weights (indptr, indices, weights)
-        idf.npy, doc_len.npy, sent_df.npy, max_weight.npy
+        idf.npy, doc_len.npy, sent_df.npy
+        impact_*.npy          common terms' heaviest postings, by weight (ptr, ids, neg_weights)
+        dense_terms.npy, dense_tf.npy   tf of the most common terms in every passage
 
 A build is written to a fresh folder and only then named in CURRENT (os.replace), so a
 crash or a full disk mid-build leaves the previous index in use. Arrays are loaded with
@@ -35,10 +37,11 @@ from numpy.typing import NDArray
 
 from .bm25 import Postings
 from .errors import IndexCorrupt, IndexMismatch, IndexMissing
+from .impact import Impact, okapi_norm
 from .records import DocMeta
 
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 2  # v2: max_weight.npy (per-term bound for MaxScore pruning)
+FORMAT_VERSION = 3  # v3: impact_*.npy and dense_*.npy (exact pruning, see impact.py)
 _POINTER = "CURRENT"
 _STALE_TMP_SECONDS = 3600  # an unfinished build folder older than this is debris
 
@@ -130,7 +133,11 @@ class BuildFolder:
         self.write_array("postings_weights", post.weights)
         self.write_array("idf", post.idf)
         self.write_array("doc_len", post.doc_len)
-        self.write_array("max_weight", post.max_weight)
+        self.write_array("impact_ptr", post.impact.ptr)
+        self.write_array("impact_ids", post.impact.ids)
+        self.write_array("impact_neg_weights", post.impact.neg_weights)
+        self.write_array("dense_terms", post.impact.dense_terms)
+        self.write_array("dense_tf", post.impact.dense_tf)
         terms = [""] * len(post.vocab)
         for term, tid in post.vocab.items():
             terms[tid] = term
@@ -240,7 +247,9 @@ def load(index_dir: Path) -> IndexData:
     try:
         docs = tuple(_read_docs(folder / "docs.jsonl"))
         arr = {
-            name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            # np.asarray: a plain ndarray view of the mapping. np.memmap's subclass hooks
+            # cost microseconds on every slice, and a query takes thousands of slices.
+            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
             for name in (
                 "passages",
                 "sentences",
@@ -251,10 +260,17 @@ def load(index_dir: Path) -> IndexData:
                 "idf",
                 "doc_len",
                 "sent_df",
-                "max_weight",
+                "impact_ptr",
+                "impact_ids",
+                "impact_neg_weights",
+                "dense_terms",
+                "dense_tf",
             )
         }
         terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        bm25_params = params["settings"]["bm25"]
+        k1 = float(bm25_params["k1"])
+        norm = okapi_norm(arr["doc_len"], k1, float(bm25_params["b"]))
         text_path = folder / "sent_text.bin"
         sent_text: NDArray[np.uint8] | bytes = (
             np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b""
@@ -276,7 +292,15 @@ def load(index_dir: Path) -> IndexData:
             idf=arr["idf"],
             doc_len=arr["doc_len"],
             n_passages=int(arr["passages"].shape[0]),
-            max_weight=arr["max_weight"],
+            impact=Impact(
+                ptr=arr["impact_ptr"],
+                ids=arr["impact_ids"],
+                neg_weights=arr["impact_neg_weights"],
+                dense_terms=arr["dense_terms"],
+                dense_tf=arr["dense_tf"],
+                norm=norm,
+                k1=k1,
+            ),
         ),
         sent_df=arr["sent_df"],
     )
@@ -318,7 +342,11 @@ def _check_shapes(d: IndexData, params: dict[str, Any]) -> None:
         and d.postings.idf.shape == (v,)
         and d.sent_df.shape == (v,)
         and d.postings.doc_len.shape == (p,)
-        and d.postings.max_weight.shape == (v,)
+        and d.postings.impact.ptr.shape == (v + 1,)
+        and int(d.postings.impact.ptr[-1])
+        == d.postings.impact.ids.shape[0]
+        == d.postings.impact.neg_weights.shape[0]
+        and d.postings.impact.dense_tf.shape == (len(d.postings.impact.dense_terms), p)
     )
     if not ok:
         raise IndexCorrupt("index files disagree with params.json (truncated or mixed builds)")

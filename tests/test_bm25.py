@@ -108,28 +108,82 @@ def test_empty_query_and_unknown_terms() -> None:
     assert top_k(*score_candidates(post, ["nowhere"]), 5) == []
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_search_takes_the_pruned_path_on_common_terms_and_agrees(
+def _zipf_corpus(rng: random.Random, n: int, vocab: int = 300) -> list[list[str]]:
+    """Passages of 5-40 words drawn by Zipf rank: a few words are in most passages (IDF
+    floor), some in about half, most are rare - and ties abound, as in real text."""
+    weights = [1 / (r + 1) ** 1.1 for r in range(vocab)]
+    words = [f"w{r}" for r in range(vocab)]
+    return [rng.choices(words, weights, k=rng.randint(5, 40)) for _ in range(n)]
+
+
+def _small_impact_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scale the pruning thresholds down so a few thousand passages exercise every branch:
+    impact prefixes, dense rows, several reading rounds, lists read past their prefix."""
+    from bot import bm25, impact
+
+    monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)
+    monkeypatch.setattr(impact, "LONG_DF", 24)
+    monkeypatch.setattr(impact, "PREFIX_SHARE", 8)
+    monkeypatch.setattr(impact, "DENSE_SHARE", 8)
+    monkeypatch.setattr(impact, "PROBE", 4)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pruned_search_equals_rank_bm25_bit_for_bit(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import bm25
-
-    monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)  # force the pruned path at this size
+    _small_impact_settings(monkeypatch)
     rng = random.Random(seed)
-    vocab = [f"w{i}" for i in range(40)]
-    # 6,000 passages where "w0".."w3" are everywhere: postings far above the sparse cut-off.
-    corpus = [
-        [rng.choice(vocab[:4])] * rng.randint(1, 3)
-        + [rng.choice(vocab) for _ in range(rng.randint(1, 12))]
-        for _ in range(6000)
-    ]
+    corpus = _zipf_corpus(rng, 3000)
     ref = BM25Okapi(corpus)
     post = fit(corpus, BM25Params())
-    for _ in range(5):
-        query = [*rng.sample(vocab[:6], 2), rng.choice(vocab)]
+    assert len(post.impact.dense_terms) > 0 and int(post.impact.ptr[-1]) > 0
+    common = [f"w{r}" for r in range(12)]
+    for _ in range(12):
+        query = [*rng.sample(common, rng.randint(1, 3)), f"w{rng.randrange(300)}"]
+        if rng.random() < 0.3:
+            query.append(query[0])  # a repeated word counts twice, as in get_scores
         scores = ref.get_scores(query)
         ids = np.arange(len(scores))
         want = np.lexsort((ids, -scores))[:10]
         got = search(post, query, 10)
-        assert [p for p, _ in got] == want.tolist()
-        np.testing.assert_allclose([s for _, s in got], scores[want], rtol=1e-9)
+        assert [p for p, _ in got] == want.tolist(), query
+        assert [s for _, s in got] == scores[want].tolist(), query  # same bits, not close
+
+
+def test_pruning_reads_a_fraction_of_the_postings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import impact
+
+    _small_impact_settings(monkeypatch)
+    corpus = _zipf_corpus(random.Random(1), 4000)
+    post = fit(corpus, BM25Params())
+    for query in (["w0", "w1"], ["w3", "w7"], ["w0", "w5", "w30"]):
+        matching = len(score_candidates(post, query)[0])
+        cand, _ = impact.search(post, [post.vocab[w] for w in query], 10)
+        assert len(cand) < matching / 4, query
+
+
+def test_dense_rows_give_the_stored_weights_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    _small_impact_settings(monkeypatch)
+    post = fit(_zipf_corpus(random.Random(2), 2000), BM25Params())
+    imp = post.impact
+    for row, t in enumerate(imp.dense_terms.tolist()):
+        lo, hi = int(post.indptr[t]), int(post.indptr[t + 1])
+        idx = post.indices[lo:hi]
+        tf = imp.dense_tf[row][idx].astype(np.float64)
+        again = float(post.idf[t]) * (tf * (imp.k1 + 1) / (tf + imp.norm[idx]))
+        assert again.tolist() == post.weights[lo:hi].tolist()
+
+
+def test_zero_idf_term_takes_the_plain_path_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    _small_impact_settings(monkeypatch)
+    rng = random.Random(3)
+    corpus = _zipf_corpus(rng, 2000)
+    for i, passage in enumerate(corpus):  # "half" in exactly half the passages: IDF 0
+        passage.append("half" if i % 2 else "other")
+    ref = BM25Okapi(corpus)
+    post = fit(corpus, BM25Params())
+    for query in (["half", "w0", "w1"], ["w0", "w1", "w3"], ["other", "w2"]):
+        scores = ref.get_scores(query)
+        want = np.lexsort((np.arange(len(scores)), -scores))[:10]
+        assert [p for p, _ in search(post, query, 10)] == want.tolist()

@@ -36,7 +36,11 @@ FILES = [
     "idf.npy",
     "doc_len.npy",
     "sent_df.npy",
-    "max_weight.npy",
+    "impact_ptr.npy",
+    "impact_ids.npy",
+    "impact_neg_weights.npy",
+    "dense_terms.npy",
+    "dense_tf.npy",
 ]
 
 
@@ -90,7 +94,7 @@ def test_other_format_version_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> N
     params = index_store.current_build(idx) / "params.json"
     params.write_text(json.dumps({**json.loads(params.read_text()), "format_version": 0}))
     assert rebuilt(tiny_corpus, idx) == [
-        "Rebuilding the index: index format v0, this version reads v2."
+        "Rebuilding the index: index format v0, this version reads v3."
     ]
 
 
