@@ -97,12 +97,11 @@ class _Merger:
         self._local[b.worker] = mapping
         doc_base, p_base, s_base = len(self.entries), self.n_passages, self.n_sentences
         self.token_ids.frombytes(mapping[b.tok_ids].tobytes())
-        terms = mapping[b.sent_terms]
-        counts = np.bincount(terms, minlength=len(vocab)) if len(terms) else np.zeros(0)
-        grown = np.zeros(max(len(vocab), len(self._sent_df)), dtype=np.int64)
-        grown[: len(self._sent_df)] += self._sent_df
-        grown[: len(counts)] += counts.astype(np.int64)
-        self._sent_df = grown
+        if len(vocab) > len(self._sent_df):  # grow by doubling: amortised, not per batch
+            grown = np.zeros(max(len(vocab), 2 * len(self._sent_df)), dtype=np.int64)
+            grown[: len(self._sent_df)] = self._sent_df
+            self._sent_df = grown
+        self._sent_df[mapping[b.sent_terms]] += b.sent_counts  # distinct ids: no lost adds
         p = b.passages.copy()
         p[:, 0] += doc_base
         p[:, 3:5] += s_base
@@ -216,7 +215,8 @@ def _build(
         build.write_array("sentences", np.frombuffer(merged.sentences, np.int64).reshape(-1, 5))
         build.write_array("sent_text_offsets", offsets)
         build.write_docs(merged.entries)
-        build.write_json("params.json", _params(listing, report, params, punkt))
+        digests = {e.meta.doc: e.sha256 for e in merged.entries}
+        build.write_json("params.json", _params(listing, report, params, punkt, digests))
         t2 = time.perf_counter()
         report.path = build.commit()
     progress("indexing", 1, 1)
@@ -229,7 +229,11 @@ def _build(
 
 
 def _params(
-    listing: CorpusListing, report: BuildReport, params: BM25Params, punkt: PunktParameters
+    listing: CorpusListing,
+    report: BuildReport,
+    params: BM25Params,
+    punkt: PunktParameters,
+    digests: dict[str, str],
 ) -> dict[str, Any]:
     return {
         "format": index_store.FORMAT,
@@ -238,7 +242,7 @@ def _params(
         "corpus": {
             "folder": str(listing.folder),
             "listing_fingerprint": listing_fingerprint(listing),
-            "content_fingerprint": content_fingerprint(listing),
+            "content_fingerprint": content_fingerprint(listing, digests),
             "files": len(listing.files),
         },
         "counts": {

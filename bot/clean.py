@@ -171,6 +171,8 @@ def body_spans(line: _Line) -> list[Span]:
             last = m.end()
         end = last if last is not None else 0
     if "{" not in text and "[[" not in text:  # no template tokens: one span
+        if end == len(text):  # nothing cut: the line is stripped already
+            return [Span(start, start + end)]
         return [_strip(text, start, Span(start, start + end))] if text[:end].strip() else []
     spans: list[Span] = []
     pos = 0
@@ -190,7 +192,7 @@ def _strip(text: str, base: int, span: Span) -> Span:
 
 def _is_label(text: str) -> bool:
     """Short line with no sentence ending: section label, subhead or widget title."""
-    return len(text.split()) < 6 and not _TERMINAL.search(text)
+    return len(text.split(maxsplit=5)) < 6 and not _TERMINAL.search(text)  # < 6 words
 
 
 def _looks_like_title(text: str) -> bool:
@@ -231,12 +233,13 @@ def clean_document(
             reason, title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
         if reason is None and _is_label(text):
             reason = "label"
-        if reason is None and _norm(text) in seen:
+        key = _norm(text) if reason is None else ""
+        if reason is None and key in seen:
             reason = "duplicate"
         if reason is not None:
             dropped.append((reason, text))
             continue
-        seen.add(_norm(text))
+        seen.add(key)
         spans = body_spans(line)
         if spans:
             paragraphs.append(tuple(spans))

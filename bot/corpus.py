@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -54,20 +55,59 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     names: list[str] = []
     skipped: list[str] = []
     root = folder.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for fn in sorted(filenames):
-            if fn.startswith(".") or not fn.lower().endswith(ARTICLE_SUFFIXES):
-                continue
-            path = Path(dirpath, fn)
-            problem = _symlink_problem(path, root) if path.is_symlink() else None
-            if problem:
-                skipped.append(f"{path.relative_to(root).as_posix()}: {problem}")
-                continue
-            names.append(path.relative_to(root).as_posix())
+    for rel, entry in _walk(root, ""):
+        problem = _symlink_problem(Path(entry.path), root) if entry.is_symlink() else None
+        if problem:
+            skipped.append(f"{rel}: {problem}")
+        else:
+            names.append(rel)
     meta, meta_sha, meta_warn = _read_metadata(root)
     warnings.extend(meta_warn)
     return CorpusListing(root, tuple(names), meta, meta_sha, tuple(skipped)), warnings
+
+
+def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Article files under `folder` as (relative posix name, entry), sorted, depth first
+    like os.walk: files of a folder first, then its subfolders. Symlinked folders are not
+    entered; hidden names are skipped. Directory entries carry their type, so a file costs
+    no system call of its own (100,000 of them took seconds through Path objects)."""
+    files: list[tuple[str, os.DirEntry[str]]] = []
+    dirs: list[os.DirEntry[str]] = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows symlinks, as os.walk classifies them
+            except OSError:  # a symlink loop: listed, then skipped with its reason
+                is_dir = False
+            if is_dir:  # a symlink to a folder is neither entered nor read
+                if not entry.is_symlink():
+                    dirs.append(entry)
+            elif entry.name.lower().endswith(ARTICLE_SUFFIXES):
+                files.append((prefix + entry.name, entry))
+    files.sort(key=lambda f: f[1].name)
+    yield from files
+    for d in sorted(dirs, key=lambda e: e.name):
+        yield from _walk(Path(d.path), f"{prefix}{d.name}/")
+
+
+def _read_plain(folder: Path, name: str) -> bytes | None:
+    """The bytes of a regular file named without "..", opened without following a final
+    symlink; None when the name needs the full checks. A build reads every file once, and
+    resolving each path component by component cost more than reading the file."""
+    if name.startswith("/") or ".." in name.split("/"):
+        return None
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # the file is a symlink
+            return None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        if os.fstat(fd).st_size > MAX_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return fh.read()
 
 
 def _symlink_problem(path: Path, root: Path) -> str | None:
@@ -125,16 +165,18 @@ def _date_or_none(value: object) -> str | None:
 
 def read_article(folder: Path, name: str) -> RawArticle:
     """Read and decode one article. Raises OSError/ValueError for the caller to report."""
-    path = folder / name
-    try:
-        resolved = path.resolve(strict=True)  # FileNotFoundError if deleted since listing
-    except RuntimeError as exc:  # Python < 3.13 reports a symlink loop this way
-        raise ValueError("symlink loop") from exc
-    if not resolved.is_relative_to(folder.resolve()):
-        raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    data = path.read_bytes()
+    data = _read_plain(folder, name)
+    if data is None:  # a symlink, or a name with ".." in it: check where it leads first
+        path = folder / name
+        try:
+            resolved = path.resolve(strict=True)  # FileNotFoundError if deleted since listing
+        except RuntimeError as exc:  # Python < 3.13 reports a symlink loop this way
+            raise ValueError("symlink loop") from exc
+        if not resolved.is_relative_to(folder.resolve()):
+            raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        data = path.read_bytes()
     text, note, errors = decode(data)
     if name.lower().endswith((".html", ".htm")):
         text = html_to_text(text)

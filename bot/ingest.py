@@ -40,7 +40,10 @@ class Batch:
     text_lens: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     tok_lens: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     tok_ids: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    # Sentence document frequencies of the batch: local term ids and in how many of the
+    # batch's sentences each occurs (counted here, so the parent only adds them up).
     sent_terms: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    sent_counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def load_article(
@@ -113,7 +116,9 @@ class Ingestor:
         batch.text_lens = np.frombuffer(text_lens, dtype=np.int64).copy()
         batch.tok_lens = np.frombuffer(tok_lens, dtype=np.int64).copy()
         batch.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
-        batch.sent_terms = np.frombuffer(sent_terms, dtype=np.int32).copy()
+        batch.sent_terms, batch.sent_counts = np.unique(
+            np.frombuffer(sent_terms, dtype=np.int32), return_counts=True
+        )
         return batch
 
     def _new_terms(self) -> list[str]:

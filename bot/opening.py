@@ -9,7 +9,7 @@ answering from a fresh index stays light.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +51,17 @@ def listing_fingerprint(listing: CorpusListing) -> str:
     return h.hexdigest()
 
 
-def content_fingerprint(listing: CorpusListing) -> str:
-    """Fingerprint from the bytes of every article and of metadata.json."""
+def content_fingerprint(listing: CorpusListing, known: Mapping[str, str] | None = None) -> str:
+    """Fingerprint from the bytes of every article and of metadata.json. `known`: sha256
+    digests already computed (a build hashes each file as it reads it), by file name."""
     h = hashlib.sha256(listing.metadata_sha256.encode())
     for name in listing.files:
-        try:
-            digest = hashlib.sha256((listing.folder / name).read_bytes()).hexdigest()
-        except OSError:
-            digest = "unreadable"
+        digest = known.get(name) if known else None
+        if digest is None:
+            try:
+                digest = hashlib.sha256((listing.folder / name).read_bytes()).hexdigest()
+            except OSError:
+                digest = "unreadable"
         h.update(f"{name}\0{digest}\n".encode())
     return h.hexdigest()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 # isort: split
 from . import _nltk  # noqa: F401  (must run before any nltk import: see _nltk.py)
@@ -168,29 +168,29 @@ def segment_document(
     """One document's passages and sentences, numbered from the given ids (streaming)."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
-    paras = [
-        [sp for span in para for sp in splitter.split(doc.raw, span)] for para in doc.paragraphs
-    ]
-    for group in _group_paragraphs([p for p in paras if p], doc.raw):
+    raw = doc.raw
+    paras: list[list[_Piece]] = []
+    for para in doc.paragraphs:
+        pieces = []
+        for span in para:
+            for sp in splitter.split(raw, span):
+                words = raw[sp.start : sp.end].split()  # split once: count and quote text
+                pieces.append(_Piece(sp, len(words), " ".join(words)))
+        if pieces:
+            paras.append(pieces)
+    for group in _group_paragraphs(paras):
         pid = first_passage + len(passages)
         first = first_sentence + len(sentences)
-        for sp in group:
-            sentences.append(
-                Sentence(
-                    first_sentence + len(sentences),
-                    doc.doc_id,
-                    pid,
-                    sp.start,
-                    sp.end,
-                    collapse(doc.raw[sp.start : sp.end]),
-                )
-            )
+        for piece in group:
+            sp = piece.span
+            sid = first_sentence + len(sentences)
+            sentences.append(Sentence(sid, doc.doc_id, pid, sp.start, sp.end, piece.text))
         passages.append(
             Passage(
                 pid,
                 doc.doc_id,
-                group[0].start,
-                group[-1].end,
+                group[0].span.start,
+                group[-1].span.end,
                 first,
                 first_sentence + len(sentences),
             )
@@ -198,19 +198,23 @@ def segment_document(
     return passages, sentences
 
 
-def _words(raw: str, spans: Sequence[Span]) -> int:
-    return sum(len(raw[s.start : s.end].split()) for s in spans)
+class _Piece(NamedTuple):
+    """A sentence span with its word count and collapsed text, computed once."""
+
+    span: Span
+    words: int
+    text: str
 
 
-def _group_paragraphs(paras: list[list[Span]], raw: str) -> list[list[Span]]:
+def _group_paragraphs(paras: list[list[_Piece]]) -> list[list[_Piece]]:
     """Merge short paragraphs forward, split long ones between sentences."""
-    groups: list[list[Span]] = []
+    groups: list[list[_Piece]] = []
     sizes: list[int] = []
-    current: list[Span] = []
+    current: list[_Piece] = []
     size = 0
     for para in paras:
-        for chunk in _split_long(para, raw):
-            n = _words(raw, chunk)
+        for chunk in _split_long(para):
+            n = sum(p.words for p in chunk)
             if current and size + n > PASSAGE_MAX_WORDS:
                 groups.append(current)  # short, but merging would make it too long
                 sizes.append(size)
@@ -229,16 +233,15 @@ def _group_paragraphs(paras: list[list[Span]], raw: str) -> list[list[Span]]:
     return groups
 
 
-def _split_long(para: list[Span], raw: str) -> list[list[Span]]:
-    if _words(raw, para) <= PASSAGE_MAX_WORDS:
+def _split_long(para: list[_Piece]) -> list[list[_Piece]]:
+    if sum(p.words for p in para) <= PASSAGE_MAX_WORDS:
         return [para]
-    chunks: list[list[Span]] = [[]]
+    chunks: list[list[_Piece]] = [[]]
     size = 0
-    for sp in para:
-        n = _words(raw, [sp])
-        if chunks[-1] and size + n > PASSAGE_MAX_WORDS:
+    for piece in para:
+        if chunks[-1] and size + piece.words > PASSAGE_MAX_WORDS:
             chunks.append([])
             size = 0
-        chunks[-1].append(sp)
-        size += n
+        chunks[-1].append(piece)
+        size += piece.words
     return chunks

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -122,14 +123,14 @@ def test_unreadable_file_is_skipped(
     path.chmod(0)
     if os.access(path, os.R_OK):
         # Running as root, which reads anything: have the OS call refuse as it would.
-        real = Path.read_bytes
+        real = os.open
 
-        def refuse(self: Path) -> bytes:
-            if self.name == "locked.txt":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            if str(path).endswith("locked.txt"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, flags, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     report = build_index(tiny_corpus, tmp_path / "i")
     assert skipped(report.skipped)["locked.txt"] == "Permission denied"
     assert report.articles == 3

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bot import index_store
+from bot import index_store, tokens
 from bot.build import build_index
 from bot.errors import CorpusError, IndexMismatch, IndexWriteError
 from bot.opening import open_index
@@ -160,3 +161,11 @@ def test_parallel_build_equals_serial_build(
         assert (getattr(a.postings, name) == getattr(b.postings, name)).all(), name
     assert (a.passages == b.passages).all() and (a.sentences == b.sentences).all()
     assert (a.sent_df == b.sent_df).all() and bytes(a.sent_text) == bytes(b.sent_text)
+    # And sent_df is what it says: in how many sentences each term occurs.
+    want = np.zeros(len(b.postings.vocab), dtype=np.int64)
+    for sid in range(b.n_sentences):
+        for term in set(tokens.analyze(b.sentence_text(sid))):
+            want[b.postings.vocab[term]] += 1
+    assert want.tolist() == b.sent_df.tolist()
+    for name in ("ptr", "ids", "neg_weights", "dense_terms", "dense_tf"):
+        assert (getattr(a.postings.impact, name) == getattr(b.postings.impact, name)).all()
