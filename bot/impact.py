@@ -105,8 +105,10 @@ def build(
         ids[ptr[t] : ptr[t + 1]] = indices[lo:hi][top]
         neg[ptr[t] : ptr[t + 1]] = w[top]
     dense_terms = np.flatnonzero((df > LONG_DF) & (df * DENSE_SHARE >= n_passages)).astype(np.int32)
-    big = any(int(tf[indptr[t] : indptr[t + 1]].max()) > 255 for t in dense_terms)
-    dense_tf = np.zeros((len(dense_terms), n_passages), dtype=np.uint16 if big else np.uint8)
+    top_tf = max((int(tf[indptr[t] : indptr[t + 1]].max()) for t in dense_terms), default=0)
+    # One byte per passage unless some passage repeats a common word more than 255 times.
+    dtype = np.min_scalar_type(top_tf) if top_tf > 255 else np.dtype(np.uint8)
+    dense_tf = np.zeros((len(dense_terms), n_passages), dtype=dtype)
     for r, term in enumerate(dense_terms.tolist()):
         lo, hi = int(indptr[term]), int(indptr[term + 1])
         dense_tf[r, indices[lo:hi]] = tf[lo:hi]

@@ -187,3 +187,20 @@ def test_zero_idf_term_takes_the_plain_path_and_agrees(monkeypatch: pytest.Monke
         scores = ref.get_scores(query)
         want = np.lexsort((np.arange(len(scores)), -scores))[:10]
         assert [p for p, _ in search(post, query, 10)] == want.tolist()
+
+
+def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _small_impact_settings(monkeypatch)
+    corpus = _zipf_corpus(random.Random(4), 1500)
+    corpus[7] = ["w0"] * 300 + corpus[7]  # tf 300 does not fit the usual one-byte row
+    ref = BM25Okapi(corpus)
+    post = fit(corpus, BM25Params())
+    assert post.impact.dense_tf.dtype == np.uint16
+    for query in (["w0", "w1"], ["w0", "w3", "w0"]):
+        scores = ref.get_scores(query)
+        want = np.lexsort((np.arange(len(scores)), -scores))[:10]
+        got = search(post, query, 10)
+        assert [p for p, _ in got] == want.tolist()
+        assert [s for _, s in got] == scores[want].tolist()
