@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.run import _pct, _peak_mb
+from bench.run import _pct, _peak_mb, token_lists
 from bot import index_store, tokens
 
 
@@ -34,12 +34,7 @@ def main() -> None:
     data = index_store.load(ns.workdir / f"index-{ns.size}")
     sets = json.loads((ns.workdir / f"queries2-{ns.size}.json").read_text())
     ours = json.loads((ns.workdir / f"ours-{ns.size}.json").read_text())
-    corpus = []
-    for first, last in data.passages[:, 3:5]:
-        toks: list[str] = []
-        for sid in range(int(first), int(last)):
-            toks.extend(tokens.analyze(data.sentence_text(sid)))
-        corpus.append(toks)
+    corpus = token_lists(data)
     t0 = time.perf_counter()
     model = BM25Okapi(corpus)
     build_s = time.perf_counter() - t0

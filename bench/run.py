@@ -106,6 +106,19 @@ def cmd_serve(index: str, queries_file: str, out_file: str) -> dict[str, Any]:
     return row
 
 
+def token_lists(data: Any) -> list[list[str]]:
+    """Each passage's tokens, read back from a built index: what a reference BM25 is fed."""
+    from bot import tokens
+
+    corpus = []
+    for first, last in data.passages[:, 3:5]:
+        toks: list[str] = []
+        for sid in range(int(first), int(last)):
+            toks.extend(tokens.analyze(data.sentence_text(sid)))
+        corpus.append(toks)
+    return corpus
+
+
 def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float) -> dict[str, Any]:
     """rank-bm25 on the same tokens. Agreement: our top-10 equals BM25Okapi's top-10
     (ties by lower id) once passages holding no query term are dropped from the latter -
@@ -118,12 +131,7 @@ def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float) -
     data = index_store.load(Path(index))
     sets = json.loads(Path(queries_file).read_text())
     ours = json.loads(Path(ours_file).read_text())
-    corpus = []
-    for first, last in data.passages[:, 3:5]:
-        toks: list[str] = []
-        for sid in range(int(first), int(last)):
-            toks.extend(tokens.analyze(data.sentence_text(sid)))
-        corpus.append(toks)
+    corpus = token_lists(data)
     t0 = time.perf_counter()
     ref = BM25Okapi(corpus)
     build_s = time.perf_counter() - t0
