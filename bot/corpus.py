@@ -96,10 +96,11 @@ def _read_plain(folder: Path, name: str) -> bytes | None:
     """The bytes of a regular file named without "..", opened without following a final
     symlink; None when the name needs the full checks. A build reads every file once, and
     resolving each path component by component cost more than reading the file."""
-    if name.startswith("/") or ".." in name.split("/"):
+    nofollow = getattr(os, "O_NOFOLLOW", None)  # absent on Windows: take the checked path
+    if nofollow is None or name.startswith("/") or ".." in name.split("/"):
         return None
     try:
-        fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(folder / name, os.O_RDONLY | nofollow)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # the file is a symlink
             return None
