@@ -6,10 +6,10 @@ extra things, both written at build time next to the term-major weights:
 
   * an *impact prefix* per long term: its heaviest postings in descending weight order
     (ties: lower passage id), at least LONG_DF of them or 1/PREFIX_SHARE of the list;
-  * a *dense tf row* per very common term (in at least 1/DENSE_SHARE of the passages):
-    its term frequency in every passage, one byte each, so its exact weight in any passage
-    is one lookup away (recomputed with the build's own formula: the same float64
-    operations in the same order give the same bits).
+  * a *dense tf row* per very common term (in at least 1/DENSE_SHARE of the passages; the
+    DENSE_MAX_ROWS most common at most): its term frequency in every passage, one byte
+    each, so its exact weight in any passage is one lookup away (recomputed with the
+    build's own formula: the same float64 operations in the same order, the same bits).
 
 Search is the threshold algorithm of Fagin et al. done in vectorised batches: read the
 prefixes of the long terms down to depths d_t (short terms are read whole), score what was
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 
 LONG_DF = 2048  # terms with more postings than this get an impact prefix
 PREFIX_SHARE = 8  # ... of at least 1/8 of their postings
-DENSE_SHARE = 16  # terms in at least 1/16 of the passages get a dense tf row
+DENSE_SHARE = 16  # terms in at least 1/16 of the passages get a dense tf row,
+DENSE_MAX_ROWS = 128  # ... at most this many (a byte per passage each); others use search
 PROBE = 128  # first read: this many postings of each long term
 SLACK = 1e-9  # relative: θ is lowered by this much so rounding never drops a tie
 
@@ -104,7 +105,10 @@ def build(
         top = top[np.lexsort((top, w[top]))]  # by weight, then by position = passage id
         ids[ptr[t] : ptr[t + 1]] = indices[lo:hi][top]
         neg[ptr[t] : ptr[t + 1]] = w[top]
-    dense_terms = np.flatnonzero((df > LONG_DF) & (df * DENSE_SHARE >= n_passages)).astype(np.int32)
+    common = np.flatnonzero((df > LONG_DF) & (df * DENSE_SHARE >= n_passages))
+    if len(common) > DENSE_MAX_ROWS:  # keep the most common: they gain the most
+        common = np.sort(common[np.argsort(-df[common], kind="stable")[:DENSE_MAX_ROWS]])
+    dense_terms: NDArray[np.int32] = common.astype(np.int32)
     top_tf = max((int(tf[indptr[t] : indptr[t + 1]].max()) for t in dense_terms), default=0)
     # One byte per passage unless some passage repeats a common word more than 255 times.
     dtype = np.min_scalar_type(top_tf) if top_tf > 255 else np.dtype(np.uint8)

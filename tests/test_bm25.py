@@ -204,3 +204,22 @@ def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight(
         got = search(post, query, 10)
         assert [p for p, _ in got] == want.tolist()
         assert [s for _, s in got] == scores[want].tolist()
+
+
+def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot import impact
+
+    _small_impact_settings(monkeypatch)
+    monkeypatch.setattr(impact, "DENSE_MAX_ROWS", 2)
+    corpus = _zipf_corpus(random.Random(5), 2000)
+    ref = BM25Okapi(corpus)
+    post = fit(corpus, BM25Params())
+    assert sorted(post.impact.dense_terms.tolist()) == sorted(post.vocab[w] for w in ("w0", "w1"))
+    for query in (["w0", "w2", "w3"], ["w4", "w5"], ["w1", "w6", "w40"]):
+        scores = ref.get_scores(query)
+        want = np.lexsort((np.arange(len(scores)), -scores))[:10]
+        got = search(post, query, 10)
+        assert [p for p, _ in got] == want.tolist()
+        assert [s for _, s in got] == scores[want].tolist()
