@@ -116,9 +116,13 @@ def fit_arrays(
     weights = np.empty(len(passage_ids), dtype=np.float64)
     for lo in range(0, len(weights), chunk):
         hi = min(lo + chunk, len(weights))
-        term_of = np.searchsorted(indptr, np.arange(lo, hi), side="right") - 1
+        # Each posting's IDF: the chunk's terms, each repeated over its postings in the chunk.
+        first, last = np.searchsorted(indptr, [lo, hi - 1], side="right") - 1
+        starts = np.clip(indptr[first : last + 1], lo, None)
+        ends = np.clip(indptr[first + 1 : last + 2], None, hi)
+        idf_of = np.repeat(idf[first : last + 1], ends - starts)
         tf = by_term.data[lo:hi].astype(np.float64)
-        weights[lo:hi] = idf[term_of] * (tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]]))
+        weights[lo:hi] = idf_of * (tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]]))
     extra = impact.build(indptr, passage_ids, weights, by_term.data, n, norm, params.k1)
     del by_term
     return Postings(vocab, indptr, passage_ids, weights, idf, doc_len, n, extra)

@@ -223,3 +223,19 @@ def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
         got = search(post, query, 10)
         assert [p for p, _ in got] == want.tolist()
         assert [s for _, s in got] == scores[want].tolist()
+
+
+def test_weights_do_not_depend_on_the_build_chunk_size() -> None:
+    from bot.bm25 import fit_arrays
+
+    corpus = _zipf_corpus(random.Random(6), 500)
+    vocab: dict[str, int] = {}
+    ids = np.array([vocab.setdefault(t, len(vocab)) for p in corpus for t in p], np.int32)
+    ptr = np.concatenate([[0], np.cumsum([len(p) for p in corpus])]).astype(np.int64)
+    whole = fit_arrays(vocab, ptr, ids.copy(), BM25Params())
+    for chunk in (1, 7, 1000):  # chunk edges inside, at and across terms' postings
+        cut = fit_arrays(vocab, ptr, ids.copy(), BM25Params(), chunk=chunk)
+        assert cut.weights.tolist() == whole.weights.tolist()
+    ref = BM25Okapi(corpus)
+    for word in ("w0", "w3", "w50"):
+        assert dense_scores(whole, [word]).tolist() == ref.get_scores([word]).tolist()
