@@ -42,9 +42,9 @@ if TYPE_CHECKING:
 
 LONG_DF = 2048  # terms with more postings than this get an impact prefix
 PREFIX_SHARE = 8  # ... of at least 1/8 of their postings
-DENSE_SHARE = 16  # terms in at least 1/16 of the passages get a dense tf row,
+DENSE_SHARE = 32  # terms in at least 1/32 of the passages get a dense tf row,
 DENSE_MAX_ROWS = 128  # ... at most this many (a byte per passage each); others use search
-PROBE = 128  # first read: this many postings of each long term
+PROBE = 512  # first read: this many postings of each long term (a good first θ)
 SLACK = 1e-9  # relative: θ is lowered by this much so rounding never drops a tie
 
 
