@@ -239,3 +239,18 @@ def test_weights_do_not_depend_on_the_build_chunk_size() -> None:
     ref = BM25Okapi(corpus)
     for word in ("w0", "w3", "w50"):
         assert dense_scores(whole, [word]).tolist() == ref.get_scores([word]).tolist()
+
+
+def test_pruned_search_from_several_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each thread has its own read marks: concurrent searches (Discord answers on two
+    threads) neither see nor clear each other's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _small_impact_settings(monkeypatch)
+    rng = random.Random(7)
+    post = fit(_zipf_corpus(rng, 3000), BM25Params())
+    queries = [[f"w{rng.randrange(12)}", f"w{rng.randrange(60)}"] for _ in range(40)]
+    alone = [search(post, q, 10) for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: search(post, q, 10), queries * 5))
+    assert together == alone * 5
