@@ -93,11 +93,12 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
 
 
 def _read_plain(folder: Path, name: str) -> bytes | None:
-    """The bytes of a regular file named without "..", opened without following a final
-    symlink; None when the name needs the full checks. A build reads every file once, and
-    resolving each path component by component cost more than reading the file."""
+    """The bytes of a file directly in `folder`, opened without following a symlink; None
+    when the name needs the full checks (a symlink, or a name in a subfolder: O_NOFOLLOW
+    guards only the last component, and a subfolder could be a link leading out). A build
+    reads every file once, and resolving each path component cost more than the read."""
     nofollow = getattr(os, "O_NOFOLLOW", None)  # absent on Windows: take the checked path
-    if nofollow is None or name.startswith("/") or ".." in name.split("/"):
+    if nofollow is None or "/" in name or os.sep in name or name in (".", ".."):
         return None
     try:
         fd = os.open(folder / name, os.O_RDONLY | nofollow)

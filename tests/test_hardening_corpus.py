@@ -144,3 +144,13 @@ def test_index_command_summary_lists_skipped_files(tiny_corpus: Path, tmp_path: 
     assert result.exit_code == 0
     assert "skipped empty.txt: no article text after cleaning" in result.stderr
     assert "1 file(s) skipped" in result.stdout
+
+
+def test_a_subfolder_swapped_for_a_link_leading_out_is_refused(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    write(outside, "secret.txt", ARTICLE)
+    os.symlink(outside, tiny_corpus / "sub")  # e.g. replaced after the corpus was listed
+    with pytest.raises(ValueError, match="outside the corpus folder"):
+        read_article(tiny_corpus, "sub/secret.txt")
