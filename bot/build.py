@@ -118,10 +118,6 @@ class _Merger:
         self.n_passages += len(p)
         self.n_sentences += len(s)
 
-    def take_tokens(self) -> array[int]:
-        tokens_, self.token_ids = self.token_ids, array("i")
-        return tokens_
-
     def sent_df(self) -> NDArray[np.int32]:
         out = np.zeros(len(self.vocab), dtype=np.int32)
         out[: len(self._sent_df)] = self._sent_df[: len(self.vocab)]
