@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.run import _pct, _peak_mb, token_lists
-from bot import index_store, tokens
+from bot.index import store as index_store
+from bot.ingest import tokens
 
 
 def main() -> None:

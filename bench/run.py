@@ -55,7 +55,7 @@ def _pct(values: list[float], q: float) -> float:
 
 # -- the three measured processes -----------------------------------------------------------
 def cmd_build(corpus: str, index: str) -> dict[str, Any]:
-    from bot.build import build_index
+    from bot.build.builder import build_index
 
     last = [0.0]
 
@@ -79,7 +79,9 @@ def cmd_build(corpus: str, index: str) -> dict[str, Any]:
 
 
 def cmd_serve(index: str, queries_file: str, out_file: str) -> dict[str, Any]:
-    from bot import bm25, index_store, tokens
+    from bot.index import bm25
+    from bot.index import store as index_store
+    from bot.ingest import tokens
 
     sets = json.loads(Path(queries_file).read_text())
     t0 = time.perf_counter()
@@ -108,7 +110,7 @@ def cmd_serve(index: str, queries_file: str, out_file: str) -> dict[str, Any]:
 
 def token_lists(data: Any) -> list[list[str]]:
     """Each passage's tokens, read back from a built index: what a reference BM25 is fed."""
-    from bot import tokens
+    from bot.ingest import tokens
 
     corpus = []
     for first, last in data.passages[:, 3:5]:
@@ -126,7 +128,8 @@ def cmd_baseline(index: str, queries_file: str, ours_file: str, budget: float) -
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from bot import index_store, tokens
+    from bot.index import store as index_store
+    from bot.ingest import tokens
 
     data = index_store.load(Path(index))
     sets = json.loads(Path(queries_file).read_text())
@@ -212,11 +215,11 @@ def run_size(label: str, n: int, work: Path, n_queries: int, budget: float) -> d
 
 
 def bundled() -> dict[str, Any]:
-    from bot.answer import answer
-    from bot.engine import Engine
+    from bot.answer.pipeline import answer
+    from bot.opening import open_engine
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine = Engine.open(ROOT / "corpus", Path(tmp) / "idx", lambda _: None)
+        engine = open_engine(ROOT / "corpus", Path(tmp) / "idx", lambda _: None)
         questions = [
             json.loads(line)
             for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()
@@ -251,10 +254,10 @@ def bundled() -> dict[str, Any]:
 
 def punkt_cost() -> float:
     """Microseconds Punkt takes per passage of punctuated news text (the bundled corpus)."""
-    from bot.clean import clean_document
-    from bot.corpus import read_article
+    from bot.ingest.clean import clean_document
+    from bot.ingest.corpus import read_article
+    from bot.ingest.segment import SentenceSplitter, train_punkt
     from bot.records import Span
-    from bot.segment import SentenceSplitter, train_punkt
 
     spans = []
     for p in sorted((ROOT / "corpus").glob("*.txt")):

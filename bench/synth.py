@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.tokens import STOPWORDS
+from bot.ingest.tokens import STOPWORDS
 
 SYLLABLES = [
     "ka",

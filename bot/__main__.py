@@ -1,5 +1,5 @@
 """`python -m bot` runs the command line."""
 
-from .cli import main
+from .interfaces.cli import main
 
 main(prog_name="python -m bot")

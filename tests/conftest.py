@@ -12,7 +12,8 @@ import discord
 import pytest
 import yarl
 
-from bot.engine import Engine
+from bot.index.engine import Engine
+from bot.opening import open_engine
 
 from .discord_standin import DiscordStandIn
 
@@ -44,12 +45,12 @@ def bundled_corpus(tmp_path: Path) -> Path:
 def bundled_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """The bundled corpus, indexed once per session into a temporary folder (read-only use)."""
     index = tmp_path_factory.mktemp("bundled-index")
-    return Engine.open(BUNDLED, index, quiet)
+    return open_engine(BUNDLED, index, quiet)
 
 
 @pytest.fixture
 def tiny_engine(tiny_corpus: Path, tmp_path: Path) -> Engine:
-    return Engine.open(tiny_corpus, tmp_path / "index", quiet)
+    return open_engine(tiny_corpus, tmp_path / "index", quiet)
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

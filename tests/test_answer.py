@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import MAX_QUESTION_CHARS, answer
-from bot.conversation import Conversation, ConversationStore
-from bot.engine import Engine
+from bot.answer.conversation import Conversation, ConversationStore
+from bot.answer.pipeline import MAX_QUESTION_CHARS, answer
 from bot.errors import QuestionError
-from bot.evaluate import Verbatim
+from bot.index.engine import Engine
+from bot.interfaces.evaluate import Verbatim
+from bot.opening import open_engine
 
 from .conftest import ROOT, quiet, write
 
@@ -107,7 +108,7 @@ def test_near_identical_sentences_are_quoted_once(tmp_path: Path) -> None:
         f"Rebels Take Kessa Dam In Night Raid\n\n{line[:-1]} on Sunday.\n\n"
         "Officials said repairs would take a month.\n",
     )
-    engine = Engine.open(corpus, tmp_path / "idx", quiet)
+    engine = open_engine(corpus, tmp_path / "idx", quiet)
     ans = answer(engine, "Who seized the northern dam?", top=3)
     assert len([q for q in ans.quotes if "seized the northern dam" in q.text]) == 1
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot.bm25 import BM25Params, dense_scores, fit, score_candidates, search, top_k
+from bot.build.weights import fit
+from bot.index.bm25 import BM25Params, dense_scores, score_candidates, search, top_k
 
 TINY = [
     ["mosul", "mosque", "captur"],
@@ -119,12 +120,13 @@ def _zipf_corpus(rng: random.Random, n: int, vocab: int = 300) -> list[list[str]
 def _small_impact_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Scale the pruning thresholds down so a few thousand passages exercise every branch:
     impact prefixes, dense rows, several reading rounds, lists read past their prefix."""
-    from bot import bm25, impact
+    from bot.build import prefixes
+    from bot.index import bm25, impact
 
     monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)
-    monkeypatch.setattr(impact, "LONG_DF", 24)
-    monkeypatch.setattr(impact, "PREFIX_SHARE", 8)
-    monkeypatch.setattr(impact, "DENSE_SHARE", 8)
+    monkeypatch.setattr(prefixes, "LONG_DF", 24)
+    monkeypatch.setattr(prefixes, "PREFIX_SHARE", 8)
+    monkeypatch.setattr(prefixes, "DENSE_SHARE", 8)
     monkeypatch.setattr(impact, "PROBE", 4)
 
 
@@ -152,7 +154,7 @@ def test_pruned_search_equals_rank_bm25_bit_for_bit(
 
 
 def test_pruning_reads_a_fraction_of_the_postings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import impact
+    from bot.index import impact
 
     _small_impact_settings(monkeypatch)
     corpus = _zipf_corpus(random.Random(1), 4000)
@@ -209,10 +211,10 @@ def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight(
 def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot import impact
+    from bot.build import prefixes
 
     _small_impact_settings(monkeypatch)
-    monkeypatch.setattr(impact, "DENSE_MAX_ROWS", 2)
+    monkeypatch.setattr(prefixes, "DENSE_MAX_ROWS", 2)
     corpus = _zipf_corpus(random.Random(5), 2000)
     ref = BM25Okapi(corpus)
     post = fit(corpus, BM25Params())
@@ -226,7 +228,7 @@ def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
 
 
 def test_weights_do_not_depend_on_the_build_chunk_size() -> None:
-    from bot.bm25 import fit_arrays
+    from bot.build.weights import fit_arrays
 
     corpus = _zipf_corpus(random.Random(6), 500)
     vocab: dict[str, int] = {}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clean import classify_line, clean_document
-from bot.corpus import decode
-from bot.engine import Engine
+from bot.index.engine import Engine
+from bot.ingest.clean import classify_line, clean_document
+from bot.ingest.corpus import decode
 from bot.records import DocMeta
 
 from .conftest import BUNDLED

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.interfaces.cli import main
 
 CONTRACT_KEYS = {"question", "answered", "message", "quotes", "sources"}
 QUOTE_KEYS = {"text", "citation", "doc", "score"}

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
-from bot.discord_bot import Settings, settings_from_env
-from bot.logs import RedactSecrets, setup_logging
+from bot.interfaces.cli import main
+from bot.interfaces.discord_bot import Settings, settings_from_env
+from bot.interfaces.logs import RedactSecrets, setup_logging
 
 from .discord_standin import DiscordStandIn
 
@@ -59,7 +59,8 @@ def test_rejected_token_is_a_one_line_error_without_the_token(
     logs = io.StringIO()
     # The command's logging, at DEBUG and into a buffer we can read afterwards.
     monkeypatch.setattr(
-        "bot.logs.setup_logging", lambda secrets: setup_logging(secrets, logging.DEBUG, logs)
+        "bot.interfaces.logs.setup_logging",
+        lambda secrets: setup_logging(secrets, logging.DEBUG, logs),
     )
     code, err = invoke(tiny_corpus, tmp_path, {"DISCORD_TOKEN": SECRET})
     assert code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord_render import (
+from bot.interfaces.discord_render import (
     DESCRIPTION_MAX,
     FIELD_NAME_MAX,
     FIELD_VALUE_MAX,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.interfaces.cli import main
 
 from .conftest import BUNDLED, ROOT
 

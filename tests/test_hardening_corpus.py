@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot import index_store
-from bot.build import build_index
-from bot.cli import main
-from bot.corpus import read_article
+from bot.build.builder import build_index
 from bot.errors import CorpusError
+from bot.index import store as index_store
+from bot.ingest.corpus import read_article
+from bot.interfaces.cli import main
 
 from .conftest import write
 
@@ -101,7 +101,7 @@ def test_corpus_paths_cannot_escape_the_folder(tiny_corpus: Path, tmp_path: Path
 def test_file_deleted_between_listing_and_reading(
     tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import ingest
+    from bot.ingest import article as ingest
 
     real = ingest.read_article
 

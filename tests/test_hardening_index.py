@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot import index_store
-from bot.build import build_index
-from bot.cli import main
+from bot.build.builder import build_index
 from bot.errors import IndexCorrupt, IndexMismatch, IndexWriteError
+from bot.index import store as index_store
+from bot.interfaces.cli import main
 from bot.opening import open_index
 
 from .conftest import ROOT, write

@@ -11,13 +11,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.answer import answer
-from bot.cli import main
-from bot.discord_render import answer_embed
-from bot.engine import Engine
+from bot.answer.pipeline import answer
 from bot.errors import QuestionError
-from bot.evaluate import Verbatim
-from bot.repl import ChatSession
+from bot.index.engine import Engine
+from bot.interfaces.cli import main
+from bot.interfaces.discord_render import answer_embed
+from bot.interfaces.evaluate import Verbatim
+from bot.interfaces.repl import ChatSession
 
 from .conftest import BUNDLED
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import index_store, tokens
-from bot.build import build_index
+from bot.build.builder import build_index
+from bot.build.writer import BuildFolder
 from bot.errors import CorpusError, IndexMismatch, IndexWriteError
+from bot.index import store as index_store
+from bot.ingest import tokens
 from bot.opening import open_index
 
 from .conftest import write
@@ -84,7 +86,7 @@ def test_foreign_settings_or_version_are_rebuilt(tiny_corpus: Path, tmp_path: Pa
     params["settings"]["bm25"]["k1"] = 0.9
     params_path.write_text(json.dumps(params))
     assert notices(tiny_corpus, idx) == [
-        "Rebuilding the index: index was built with other tokenizer or BM25 settings."
+        "Rebuilding the index: index was built with other tokenizer, rule or BM25 settings."
     ]
     params_path = index_store.current_build(idx) / "params.json"
     params = json.loads(params_path.read_text())
@@ -114,14 +116,14 @@ def test_failure_mid_build_keeps_the_previous_index(
     before = index_store.current_build(idx)
     write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry resumed service.\n")
 
-    real_write = index_store.BuildFolder.write_array
+    real_write = BuildFolder.write_array
 
-    def disk_full(self: index_store.BuildFolder, name: str, arr: object) -> None:
+    def disk_full(self: BuildFolder, name: str, arr: object) -> None:
         if name == "sent_df":  # some files are written, then the disk fills up
             raise OSError(28, "No space left on device")
         real_write(self, name, arr)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index_store.BuildFolder, "write_array", disk_full)
+    monkeypatch.setattr(BuildFolder, "write_array", disk_full)
     with pytest.raises(IndexWriteError, match="No space left on device"):
         build_index(tiny_corpus, idx)
     assert index_store.current_build(idx) == before
@@ -149,7 +151,7 @@ def test_unreadable_files_are_skipped_and_reported(tiny_corpus: Path, tmp_path: 
 def test_parallel_build_equals_serial_build(
     bundled_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import build as build_mod
+    from bot.build import builder as build_mod
 
     monkeypatch.setattr(build_mod, "BATCH_FILES", 2)  # several batches per worker
     build_index(bundled_corpus, tmp_path / "serial", workers=1)

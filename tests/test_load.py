@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import ConversationStore
-from bot.discord_bot import NewsBot, Settings
-from bot.engine import Engine
+from bot.answer.conversation import ConversationStore
 from bot.errors import QuestionError
+from bot.index.engine import Engine
+from bot.interfaces.discord_bot import NewsBot, Settings
 
 from .discord_standin import HUMAN, DiscordStandIn, ask
 
@@ -101,7 +101,7 @@ def test_event_loop_never_blocked_while_answers_are_slow(
     threaded_standin: tuple[DiscordStandIn, asyncio.AbstractEventLoop],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot import conversation
+    from bot.answer import conversation
 
     real = conversation.answer
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import tokens
-from bot.answer import answer
-from bot.clean import clean_document
-from bot.engine import Engine
+from bot.answer.pipeline import answer
 from bot.errors import QuestionError
-from bot.evaluate import Verbatim
-from bot.segment import SentenceSplitter, collapse, segment, train_punkt
+from bot.index.engine import Engine
+from bot.ingest import tokens
+from bot.ingest.clean import clean_document
+from bot.ingest.segment import SentenceSplitter, collapse, segment, train_punkt
+from bot.interfaces.evaluate import Verbatim
 
 SPLITTER = SentenceSplitter(train_punkt(["Gen. Smith spoke. He left. The U.S. agreed."]))
 

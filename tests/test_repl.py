@@ -10,8 +10,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from bot.engine import Engine
-from bot.repl import prompt_reader, run_repl
+from bot.index.engine import Engine
+from bot.interfaces.repl import prompt_reader, run_repl
 
 
 def chat(engine: Engine, keys: str, history: Path) -> str:
@@ -87,8 +87,8 @@ def test_unknown_command_and_show_before_any_answer(tiny_engine: Engine, tmp_pat
 def test_matched_words_are_highlighted_only_when_colour_is_on(
     tiny_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.answer import answer
-    from bot.render import answer_text
+    from bot.answer.pipeline import answer
+    from bot.interfaces.render import answer_text
 
     text = answer_text(answer(tiny_engine, "How many schools were closed?"))
     coloured = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
@@ -106,7 +106,7 @@ def test_matched_words_are_highlighted_only_when_colour_is_on(
 def test_chat_with_piped_stdin_behaves_like_ask(tiny_corpus: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.interfaces.cli import main
 
     result = CliRunner().invoke(
         main,

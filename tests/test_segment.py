@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clean import clean_document
-from bot.records import Span
-from bot.segment import (
+from bot.ingest.clean import clean_document
+from bot.ingest.segment import (
     PASSAGE_MAX_WORDS,
     SentenceSplitter,
     punkt_from_json,
@@ -14,6 +13,7 @@ from bot.segment import (
     segment,
     train_punkt,
 )
+from bot.records import Span
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import tokens
+from bot.ingest import tokens
 
 
 def test_lowercases_stems_and_drops_stopwords() -> None:

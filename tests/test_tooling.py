@@ -32,7 +32,10 @@ def test_public_exports() -> None:
         "Quote",
         "Source",
         "answer",
+        "open_engine",
     }
+    for name in bot.__all__:  # lazy names resolve too
+        assert getattr(bot, name) is not None
     for name in errors.__all__:
         assert issubclass(getattr(errors, name), errors.BotError)
 

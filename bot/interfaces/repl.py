@@ -14,11 +14,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .conversation import Conversation
-from .engine import Engine
-from .errors import QuestionError
-from .paths import history_file
-from .records import Answer
+from ..answer.conversation import Conversation
+from ..errors import QuestionError
+from ..index.engine import Engine
+from ..paths import history_file
+from ..records import Answer
 from .render import answer_text, source_line, sources_text
 
 PROMPT = "ask> "

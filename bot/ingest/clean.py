@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .records import CleanDoc, DocMeta, Span
+from ..digest import rule_settings
+from ..records import CleanDoc, DocMeta, Span
 
 _AGENCIES = (
     r"Reuters(?: TV)?|AFP|AP(?: Photo)?|Associated Press|Getty(?: Images)?|EPA(?:-EFE)?|"
@@ -92,6 +93,16 @@ _TERMINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s)")
 
 
+_NON_WORD = re.compile(r"\W+")
+_BRAND_SPLIT = re.compile(r"\s+(?:with|and|via)\s+")  # "The Jordan Times with AFP"
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_CUT_SHORT = re.compile(r"(?:\.{2,}|…)$")  # a caption the page cut off: "... After defeat..."
+BRAND_LINE_MAX_WORDS = 25  # a short line naming the outlet is the outlet talking about itself
+LABEL_MAX_WORDS = 5  # a line this short with no sentence end is a label or subhead
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30  # a first line this long may be the headline
+BYLINE_MAX_CHARS = 120
+
+
 class _Line(NamedTuple):  # a tuple: made for every line of every article, so made fast
     start: int
     end: int
@@ -116,15 +127,15 @@ def _norm(text: str) -> str:
     only fold case and spacing, which is all duplicate detection needs and far cheaper."""
     if len(text) > 300:
         return " ".join(text.casefold().split())
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def _brand(publisher: str | None) -> str | None:
     """ "The Jordan Times with AFP" -> "Jordan Times": the outlet's own name."""
     if not publisher:
         return None
-    name = re.split(r"\s+(?:with|and|via)\s+", publisher)[0]
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).strip()
+    name = _BRAND_SPLIT.split(publisher)[0]
+    name = _LEADING_THE.sub("", name).strip()
     return name if len(name) >= 3 else None
 
 
@@ -144,7 +155,11 @@ def classify_line(text: str, brand: str | None = None) -> str | None:
         return "photo credit"
     if _PICTURE_ID.match(text):
         return "picture id"
-    if brand and len(text.split()) <= 25 and re.search(rf"\b{re.escape(brand)}\b", text):
+    if (
+        brand
+        and len(text.split()) <= BRAND_LINE_MAX_WORDS
+        and re.search(rf"\b{re.escape(brand)}\b", text)
+    ):
         return "promo"  # the outlet talking about itself: "Newsweek is committed to ..."
     if text.lstrip().startswith(("•", "·", "▪")) and not _TERMINAL.search(text):
         return "list furniture"
@@ -164,7 +179,7 @@ def body_spans(line: _Line) -> list[Span]:
             break
     # A caption cut short by the page ("... After defeat...") keeps its whole sentences.
     trimmed = text[:end].rstrip()
-    if end < len(text) and (cut := re.search(r"(?:\.{2,}|…)$", trimmed)):
+    if end < len(text) and (cut := _CUT_SHORT.search(trimmed)):
         last = None
         for m in _SENTENCE_END.finditer(trimmed[: cut.start()] + " "):
             last = m.end()
@@ -191,12 +206,14 @@ def _strip(text: str, base: int, span: Span) -> Span:
 
 def _is_label(text: str) -> bool:
     """Short line with no sentence ending: section label, subhead or widget title."""
-    return len(text.split(maxsplit=5)) < 6 and not _TERMINAL.search(text)  # < 6 words
+    return len(text.split(maxsplit=LABEL_MAX_WORDS)) <= LABEL_MAX_WORDS and not _TERMINAL.search(
+        text
+    )
 
 
 def _looks_like_title(text: str) -> bool:
     words = len(text.split())
-    return 3 <= words <= 30 and not text.endswith((".", ",", ";"))
+    return TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";"))
 
 
 def clean_document(
@@ -218,7 +235,7 @@ def clean_document(
             in_tail, reason = True, "footer"
         elif meta_title and _norm(text) == meta_title:
             reason, title = "headline", title or text
-        elif (m := _BYLINE.match(text)) and len(text) < 120:
+        elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
             reason, byline = "byline", byline or m.group("who").strip()
         else:
             reason = classify_line(text, brand)
@@ -263,3 +280,7 @@ def _fallback_title(name: str, raw: str, paragraphs: list[tuple[Span, ...]]) -> 
         words = raw[first.start : first.end].split()
         return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
     return name.rsplit(".", 1)[0]
+
+
+# Recorded in the index: changing any rule constant above makes old indexes stale.
+SETTINGS = rule_settings("newsqa-clean", vars())

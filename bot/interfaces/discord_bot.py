@@ -23,11 +23,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from .answer import MAX_TOP
-from .conversation import ConversationStore
+from ..answer.conversation import ConversationStore
+from ..answer.query import MAX_TOP
+from ..errors import ConfigError, QuestionError
+from ..index.engine import Engine
 from .discord_render import answer_embed, clean, sources_embed
-from .engine import Engine
-from .errors import ConfigError, QuestionError
 
 log = logging.getLogger("newsqa.discord")
 

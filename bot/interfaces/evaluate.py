@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conversation import Conversation
-from .corpus import read_article
-from .engine import Engine
-from .errors import BotError, EvalFileError
-from .records import Answer
-from .segment import collapse
+from ..answer.conversation import Conversation
+from ..errors import BotError, EvalFileError
+from ..index.engine import Engine
+from ..ingest.corpus import read_article
+from ..ingest.segment import collapse
+from ..records import Answer
 
 
 @dataclass(frozen=True)
@@ -236,6 +236,24 @@ def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
         "latency_p50_ms": round(_pct(latencies, 0.50), 3),
         "latency_p95_ms": round(_pct(latencies, 0.95), 3),
     }
+
+
+def gate_failures(
+    m: dict[str, Any],
+    hit1: float | None = None,
+    hit3: float | None = None,
+    abstain: float | None = None,
+) -> list[str]:
+    """What falls below the CI gate: each metric under its minimum, and any quote that
+    is not verbatim (faithfulness is always gated)."""
+    below = [
+        f"{key} {m[key]:.3f} < {limit:.3f}"
+        for key, limit in (("hit@1", hit1), ("hit@3", hit3), ("abstain_recall", abstain))
+        if limit is not None and m[key] < limit
+    ]
+    if m["unfaithful"]:
+        below.append(f"{len(m['unfaithful'])} quote(s) not verbatim")
+    return below
 
 
 def report_json(results: Sequence[CaseResult], top: int) -> dict[str, Any]:

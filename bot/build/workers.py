@@ -3,7 +3,7 @@ parallel worker processes.
 
 Each worker reads, cleans, splits and tokenizes its files and returns plain numpy arrays
 with term ids from its *own* vocabulary, plus the terms it added since its last batch.
-The parent (`build.py`) maps those local ids to global ones with one numpy indexing
+The parent (`builder.py`) maps those local ids to global ones with one numpy indexing
 operation, so nothing per token crosses the process boundary as a Python object.
 """
 
@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import tokens
-from .clean import clean_document
-from .corpus import RawArticle, read_article
-from .records import CleanDoc, DocMeta
-from .segment import SentenceSplitter, punkt_from_json, segment_document
+from ..ingest import tokens
+from ..ingest.article import load_article
+from ..ingest.segment import SentenceSplitter, punkt_from_json, segment_document
+from ..records import DocMeta
 
 
 @dataclass
@@ -44,22 +43,6 @@ class Batch:
     # batch's sentences each occurs (counted here, so the parent only adds them up).
     sent_terms: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
     sent_counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-
-
-def load_article(
-    folder: Path, name: str, doc_id: int, metadata: dict[str, DocMeta]
-) -> tuple[CleanDoc, RawArticle] | str:
-    """Read and clean one file, or say in a few words why it is skipped."""
-    try:
-        art = read_article(folder, name)
-    except OSError as exc:
-        return exc.strerror or type(exc).__name__
-    except ValueError as exc:
-        return str(exc)
-    doc = clean_document(doc_id, name, art.text, metadata.get(name), art.decode_errors)
-    if not doc.paragraphs:
-        return "no article text after cleaning"
-    return doc, art
 
 
 class Ingestor:

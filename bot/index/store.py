@@ -16,7 +16,8 @@
         dense_terms.npy, dense_tf.npy   tf of the most common terms in every passage
 
 A build is written to a fresh folder and only then named in CURRENT (os.replace), so a
-crash or a full disk mid-build leaves the previous index in use. Arrays are loaded with
+crash or a full disk mid-build leaves the previous index in use; the writing side is
+`bot/build/writer.py`, this module only reads. Arrays are loaded with
 mmap_mode="r": opening is cheap and nothing is refitted. No pickle anywhere
 (`allow_pickle=False`).
 """
@@ -24,26 +25,20 @@ mmap_mode="r": opening is cheap and nothing is refitted. No pickle anywhere
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .bm25 import Postings
-from .errors import IndexCorrupt, IndexMismatch, IndexMissing
-from .impact import Impact, okapi_norm
-from .records import DocMeta
+from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..records import DocMeta
+from .postings import Impact, Postings, okapi_norm
 
 FORMAT = "newsqa-index"
 FORMAT_VERSION = 3  # v3: impact_*.npy and dense_*.npy (exact pruning, see impact.py)
-_POINTER = "CURRENT"
-_STALE_TMP_SECONDS = 3600  # an unfinished build folder older than this is debris
+POINTER = "CURRENT"
 
 
 @dataclass(frozen=True)
@@ -73,146 +68,8 @@ class IndexData:
         return int(self.sentences.shape[0])
 
 
-class BuildFolder:
-    """A new build, written file by file into a hidden folder and switched in by `commit`.
-
-    Used as a context manager: leaving it with an exception (a crash, a full disk) deletes
-    the unfinished folder and leaves CURRENT, and so the previous index, untouched.
-    """
-
-    def __init__(self, index_dir: Path) -> None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        self.index_dir = index_dir
-        self.stamp = (
-            f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-        )
-        self.path = index_dir / f".tmp-{self.stamp}"
-        self.path.mkdir()
-        self.committed: Path | None = None
-
-    def __enter__(self) -> BuildFolder:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self.committed is None:
-            shutil.rmtree(self.path, ignore_errors=True)
-
-    def write_array(self, name: str, arr: NDArray[Any]) -> None:
-        with open(self.path / f"{name}.npy", "wb") as fh:
-            np.save(fh, np.ascontiguousarray(arr), allow_pickle=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    def write_json(self, name: str, obj: Any) -> None:
-        _write_json(self.path / name, obj)
-
-    def open_binary(self, name: str) -> BinaryIO:
-        return open(self.path / name, "wb")
-
-    def write_docs(self, docs: Iterable[DocEntry]) -> None:
-        with open(self.path / "docs.jsonl", "w", encoding="utf-8") as fh:
-            for d in docs:
-                m = d.meta
-                row = {
-                    "doc_id": d.doc_id,
-                    "doc": m.doc,
-                    "title": m.title,
-                    "publisher": m.publisher,
-                    "published": m.published,
-                    "byline": m.byline,
-                    "url": m.url,
-                    "sha256": d.sha256,
-                }
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    def write_postings(self, post: Postings) -> None:
-        self.write_array("postings_indptr", post.indptr)
-        self.write_array("postings_indices", post.indices)
-        self.write_array("postings_weights", post.weights)
-        self.write_array("idf", post.idf)
-        self.write_array("doc_len", post.doc_len)
-        self.write_array("impact_ptr", post.impact.ptr)
-        self.write_array("impact_ids", post.impact.ids)
-        self.write_array("impact_neg_weights", post.impact.neg_weights)
-        self.write_array("dense_terms", post.impact.dense_terms)
-        self.write_array("dense_tf", post.impact.dense_tf)
-        terms = [""] * len(post.vocab)
-        for term, tid in post.vocab.items():
-            terms[tid] = term
-        self.write_json("vocab.json", terms)
-
-    def commit(self) -> Path:
-        """Rename the folder into place, then point CURRENT at it (each step atomic)."""
-        final = self.index_dir / self.stamp
-        os.replace(self.path, final)
-        _fsync_dir(self.index_dir)
-        pointer_tmp = self.index_dir / f".{_POINTER}.{self.stamp}"
-        pointer_tmp.write_text(self.stamp + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, self.index_dir / _POINTER)
-        _fsync_dir(self.index_dir)
-        self.committed = final
-        _remove_old_builds(self.index_dir, keep=self.stamp)
-        return final
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_old_builds(index_dir: Path, keep: str) -> None:
-    now = time.time()
-    for child in index_dir.iterdir():
-        name = child.name
-        if name == keep or not child.is_dir():
-            continue
-        if name.startswith("build-"):
-            shutil.rmtree(child, ignore_errors=True)
-        elif name.startswith(".tmp-build-"):
-            try:
-                old = now - child.stat().st_mtime > _STALE_TMP_SECONDS
-            except OSError:
-                continue
-            # A crashed build (its process is gone, or it is very old); a build still
-            # running in another process keeps its folder.
-            if old or not _alive(name):
-                shutil.rmtree(child, ignore_errors=True)
-
-
-def _alive(tmp_name: str) -> bool:
-    """Whether the process that started build folder `tmp_name` is still running."""
-    try:
-        pid = int(tmp_name.split("-")[3])
-    except (IndexError, ValueError):
-        return True  # not ours to judge: leave it to the age rule
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def current_build(index_dir: Path) -> Path:
-    pointer = index_dir / _POINTER
+    pointer = index_dir / POINTER
     if not pointer.exists():
         raise IndexMissing(f"no index in {index_dir}")
     try:

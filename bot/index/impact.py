@@ -1,5 +1,7 @@
 """Exact top-k for queries made of common words: impact-ordered prefixes + dense tf rows.
 
+This module is the query side; `bot/build/prefixes.py` writes the extras it reads.
+
 Summing every posting of a query term is fast for rare terms and hopeless for a term in
 most passages (a million postings a term at 1M passages). For those the index keeps two
 extra things, both written at build time next to the term-major weights:
@@ -30,93 +32,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from .bm25 import Postings
+from .postings import Postings
 
-LONG_DF = 2048  # terms with more postings than this get an impact prefix
-PREFIX_SHARE = 8  # ... of at least 1/8 of their postings
-DENSE_SHARE = 32  # terms in at least 1/32 of the passages get a dense tf row,
-DENSE_MAX_ROWS = 128  # ... at most this many (a byte per passage each); others use search
 PROBE = 512  # first read: this many postings of each long term (a good first θ)
 SLACK = 1e-9  # relative: θ is lowered by this much so rounding never drops a tie
-
-
-@dataclass(frozen=True)
-class Impact:
-    """Build-time extras for common terms (see the module docstring).
-
-    Term t's prefix is ids/neg_weights[ptr[t]:ptr[t+1]] (empty for short terms); the
-    weights are stored negated, so they ascend and `np.searchsorted` applies directly.
-    dense_tf[r] is the tf row of term dense_terms[r]; norm[p] is k1·(1 - b + b·len/avglen).
-    """
-
-    ptr: NDArray[np.int64]
-    ids: NDArray[np.int32]
-    neg_weights: NDArray[np.float64]
-    dense_terms: NDArray[np.int32]
-    dense_tf: NDArray[np.unsignedinteger]
-    norm: NDArray[np.float64]
-    k1: float
-
-    @cached_property
-    def dense_row(self) -> dict[int, int]:
-        """Term id -> its row in dense_tf (computed once per opened index)."""
-        return {int(t): r for r, t in enumerate(self.dense_terms)}
-
-
-def okapi_norm(doc_len: NDArray[np.int32], k1: float, b: float) -> NDArray[np.float64]:
-    """Per passage k1·(1 - b + b·len/avglen), the same operations as at build time."""
-    n = len(doc_len)
-    avgdl = (float(doc_len.sum()) / n if n else 1.0) or 1.0  # all passages empty: weights 0
-    return k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
-
-
-def build(
-    indptr: NDArray[np.int64],
-    indices: NDArray[np.int32],
-    weights: NDArray[np.float64],
-    tf: NDArray[np.integer],
-    n_passages: int,
-    norm: NDArray[np.float64],
-    k1: float,
-) -> Impact:
-    """Impact prefixes and dense rows from term-major postings (tf aligned with them)."""
-    df = np.diff(indptr)
-    long_terms = np.flatnonzero(df > LONG_DF)
-    lengths = np.zeros(len(df), dtype=np.int64)
-    lengths[long_terms] = np.minimum(
-        df[long_terms], np.maximum(LONG_DF, df[long_terms] // PREFIX_SHARE)
-    )
-    ptr = np.zeros(len(df) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=ptr[1:])
-    ids = np.empty(int(ptr[-1]), dtype=np.int32)
-    neg = np.empty(int(ptr[-1]), dtype=np.float64)
-    for t in long_terms:
-        lo, hi, m = int(indptr[t]), int(indptr[t + 1]), int(lengths[t])
-        w = -weights[lo:hi]  # ascending = heaviest first
-        top = np.argpartition(w, m - 1)[:m] if m < hi - lo else np.arange(hi - lo)
-        top = top[np.lexsort((top, w[top]))]  # by weight, then by position = passage id
-        ids[ptr[t] : ptr[t + 1]] = indices[lo:hi][top]
-        neg[ptr[t] : ptr[t + 1]] = w[top]
-    common = np.flatnonzero((df > LONG_DF) & (df * DENSE_SHARE >= n_passages))
-    if len(common) > DENSE_MAX_ROWS:  # keep the most common: they gain the most
-        common = np.sort(common[np.argsort(-df[common], kind="stable")[:DENSE_MAX_ROWS]])
-    dense_terms: NDArray[np.int32] = common.astype(np.int32)
-    top_tf = max((int(tf[indptr[t] : indptr[t + 1]].max()) for t in dense_terms), default=0)
-    # One byte per passage unless some passage repeats a common word more than 255 times.
-    dtype = np.min_scalar_type(top_tf) if top_tf > 255 else np.dtype(np.uint8)
-    dense_tf = np.zeros((len(dense_terms), n_passages), dtype=dtype)
-    for r, term in enumerate(dense_terms.tolist()):
-        lo, hi = int(indptr[term]), int(indptr[term + 1])
-        dense_tf[r, indices[lo:hi]] = tf[lo:hi]
-    return Impact(ptr, ids, neg, dense_terms, dense_tf, norm, k1)
 
 
 # Per-thread "already read" marks, one byte per passage, reused across queries (allocating

@@ -14,12 +14,12 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
 
-from .errors import CorpusError
-from .records import DocMeta
+from ..digest import rule_settings
+from ..errors import CorpusError
+from ..records import DocMeta
+from .html import html_to_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_FILE = "metadata.json"
@@ -215,64 +215,5 @@ def decode(data: bytes) -> tuple[str, str | None, int]:
     return text, note, errors
 
 
-class _TextExtractor(HTMLParser):
-    _SKIP: ClassVar[set[str]] = {
-        "script",
-        "style",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "noscript",
-        "svg",
-    }
-    _BLOCK: ClassVar[set[str]] = {
-        "p",
-        "div",
-        "br",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "section",
-        "article",
-        "blockquote",
-        "figcaption",
-        "title",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(" ".join(data.split()) if data.strip() else "")
-
-
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML page, one block element per paragraph. For HTML files the
-    verbatim contract holds against this text, since the markup itself is not prose."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+# Recorded in the index: changing any rule constant above makes old indexes stale.
+SETTINGS = rule_settings("newsqa-corpus", vars())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .tokens import analyze
+from ..ingest.tokens import analyze
 
 _GROUPS: tuple[str, ...] = (
     "trapped stuck caught besieged surrounded encircled",

@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .records import Answer, DocMeta, Source
+from ..records import Answer, DocMeta, Source
 
 
 def full_date(published: str | None) -> str | None:
@@ -75,6 +75,21 @@ def _source_json(s: Source) -> dict[str, Any]:
         "published": full_date(s.published),
         "date": s.published,
     }
+
+
+def sources_json(docs: list[DocMeta]) -> list[dict[str, Any]]:
+    """`sources --json`: every article with its metadata."""
+    return [
+        {
+            "doc": d.doc,
+            "title": d.title,
+            "publisher": d.publisher,
+            "published": full_date(d.published),
+            "date": d.published,
+            "byline": d.byline,
+        }
+        for d in docs
+    ]
 
 
 def error_json(question: str, message: str) -> dict[str, Any]:

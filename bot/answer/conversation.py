@@ -12,10 +12,11 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 
-from .answer import DEFAULT_TOP, answer, question_stems
-from .engine import Engine
+from ..index.engine import Engine
+from ..records import Answer
 from .followup import Turn, carried_stems
-from .records import Answer
+from .pipeline import DEFAULT_TOP, answer
+from .query import question_stems
 
 DEFAULT_TURNS = 5
 

@@ -1,8 +1,7 @@
 """Building the index: corpus folder -> cleaned documents -> passages -> sentences -> BM25.
 
-`build_index` is the separate, explicit step; `open_index` is what every command calls:
-it opens the saved index and rebuilds it (with a one-line notice) when it is missing,
-stale (the corpus changed), foreign (other format or settings) or corrupt.
+`build_index` is the separate, explicit step (`python -m bot index`); `bot.opening` calls
+it when the saved index is missing, stale, foreign or corrupt.
 """
 
 from __future__ import annotations
@@ -20,23 +19,18 @@ import numpy as np
 from nltk.tokenize.punkt import PunktParameters
 from numpy.typing import NDArray
 
-from . import index_store
-from .bm25 import BM25Params, fit_arrays
-from .corpus import CorpusListing, list_corpus
-from .errors import CorpusError, IndexWriteError
-from .index_store import DocEntry
-from .ingest import Batch, Ingestor, init_worker, load_article, run_batch
-from .opening import (
-    Progress,
-    content_fingerprint,
-    expected_settings,
-    listing_fingerprint,
-    no_progress,
-)
-from .segment import (
-    punkt_to_json,
-    train_punkt,
-)
+from ..errors import CorpusError, IndexWriteError
+from ..index import store
+from ..index.fresh import content_fingerprint, expected_settings, listing_fingerprint
+from ..index.postings import BM25Params
+from ..index.store import DocEntry
+from ..ingest.article import load_article
+from ..ingest.corpus import CorpusListing, list_corpus
+from ..ingest.segment import punkt_to_json, train_punkt
+from ..progress import Progress, no_progress
+from .weights import fit_arrays
+from .workers import Batch, Ingestor, init_worker, run_batch
+from .writer import BuildFolder
 
 
 @dataclass
@@ -182,7 +176,7 @@ def _build(
     t0: float,
 ) -> BuildReport:
     total = len(listing.files)
-    with index_store.BuildFolder(index_dir) as build:
+    with BuildFolder(index_dir) as build:
         with build.open_binary("sent_text.bin") as text_out:
             merged = _Merger(text_out)
             done = 0
@@ -232,8 +226,8 @@ def _params(
     digests: dict[str, str],
 ) -> dict[str, Any]:
     return {
-        "format": index_store.FORMAT,
-        "format_version": index_store.FORMAT_VERSION,
+        "format": store.FORMAT,
+        "format_version": store.FORMAT_VERSION,
         "settings": expected_settings(params),
         "corpus": {
             "folder": str(listing.folder),

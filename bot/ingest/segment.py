@@ -20,7 +20,8 @@ from . import _nltk  # noqa: F401  (must run before any nltk import: see _nltk.p
 # isort: split
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
-from .records import CleanDoc, Passage, Sentence, Span
+from ..digest import rule_settings
+from ..records import CleanDoc, Passage, Sentence, Span
 
 # Lower-cased, without the final period, as Punkt stores them.
 NEWS_ABBREVIATIONS: frozenset[str] = frozenset(
@@ -245,3 +246,7 @@ def _split_long(para: list[_Piece]) -> list[list[_Piece]]:
         chunks[-1].append(piece)
         size += piece.words
     return chunks
+
+
+# Recorded in the index: changing any rule constant above makes old indexes stale.
+SETTINGS = rule_settings("newsqa-segment", vars())

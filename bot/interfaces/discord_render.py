@@ -14,7 +14,7 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from .records import Answer, DocMeta, Quote, Source
+from ..records import Answer, DocMeta, Quote, Source
 from .render import source_line
 
 TITLE_MAX = 256

@@ -13,105 +13,26 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from .errors import BotError, QuestionError
-from .paths import default_corpus, default_index
+from ..errors import QuestionError
+from .terminal import (
+    corpus_options,
+    errors_to_exit,
+    fail,
+    notify,
+    open_engine,
+    out_console,
+    progress_bar,
+    resolve_dirs,
+)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _out_console() -> Console:
-    """stdout; soft wrap, so piped answers are never broken mid-sentence by hard wraps.
-    Colour follows rich's rules: off when NO_COLOR is set or stdout is not a terminal."""
-    return Console(highlight=False, soft_wrap=True)
-
-
-def notify(message: str) -> None:
-    """One-line notices (index rebuilt, files skipped) go to stderr, never stdout."""
-    click.echo(message, err=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def errors_to_exit() -> Iterator[None]:
-    """Translate library errors into a one-line message and an exit code."""
-    try:
-        yield
-    except QuestionError as exc:
-        fail(str(exc), 2)
-    except BotError as exc:
-        fail(str(exc), 1)
-    except KeyboardInterrupt:
-        click.echo("", err=True)
-        sys.exit(130)
-
-
-def corpus_options(func: F) -> F:
-    func = click.option(
-        "--index",
-        "index_dir",
-        type=click.Path(path_type=Path),
-        help="Index folder (default: index/ beside the bundled corpus, "
-        "or a per-corpus folder in the user cache).",
-    )(func)
-    func = click.option(
-        "--corpus",
-        "corpus_dir",
-        type=click.Path(path_type=Path),
-        help="Folder of articles (default: ./corpus).",
-    )(func)
-    return func
-
-
-def resolve_dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
-    corpus = corpus_dir or default_corpus()
-    return corpus, index_dir or default_index(corpus)
-
-
-def open_engine(corpus_dir: Path | None, index_dir: Path | None) -> Any:
-    from .engine import Engine  # deferred: `--help` should not import numpy
-
-    corpus, index = resolve_dirs(corpus_dir, index_dir)
-    return Engine.open(corpus, index, notify, progress=_progress_bar())
-
-
-def _progress_bar() -> Callable[[str, int, int], None] | None:
-    """A progress callback drawing on stderr, only for a terminal and large corpora."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    state: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if total < 20 and "bar" not in state:
-            return
-        if "bar" not in state:
-            state["bar"] = Progress(console=_err_console(), transient=True)
-            state["bar"].start()
-        bar = state["bar"]
-        if stage not in state:
-            state[stage] = bar.add_task(stage, total=total)
-        bar.update(state[stage], completed=done, total=total)
-        if stage == "indexing" and done >= total:
-            bar.stop()
-
-    return update
+if TYPE_CHECKING:
+    from ..index.engine import Engine
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,13 +76,13 @@ def ask(
     with errors_to_exit():
         engine = open_engine(corpus_dir, index_dir)
         if question is not None:
-            from .answer import answer
+            from ..answer.pipeline import answer
 
             result = answer(engine, question, top=top)
             if as_json:
                 click.echo(json.dumps(_to_json(result), ensure_ascii=False))
             else:
-                _out_console().print(answer_text(result), end="")
+                out_console().print(answer_text(result), end="")
             return
         _answer_lines(engine, sys.stdin, as_json, top, conversation)
 
@@ -172,20 +93,20 @@ def _to_json(result: Any) -> dict[str, Any]:
     return answer_to_json(result)
 
 
-def _answer_lines(engine: Any, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
+def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
     """One output per input line, in order, so scripts can zip questions with answers."""
-    from .conversation import Conversation
+    from ..answer.conversation import Conversation
     from .render import answer_text, error_json
 
     conv = Conversation(engine)
-    console = _out_console()
+    console = out_console()
     for raw in lines:
         line = raw.rstrip("\r\n")
         try:
             if conversation:
                 result = conv.ask(line, top=top)
             else:
-                from .answer import answer
+                from ..answer.pipeline import answer
 
                 result = answer(engine, line, top=top)
         except QuestionError as exc:
@@ -206,12 +127,12 @@ def _answer_lines(engine: Any, lines: Any, as_json: bool, top: int, conversation
 @corpus_options
 def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
     """Rebuild the index from the corpus folder."""
-    from .build import build_index
-    from .opening import no_progress
+    from ..build.builder import build_index
+    from ..progress import no_progress
 
     corpus, index_path = resolve_dirs(corpus_dir, index_dir)
     with errors_to_exit():
-        report = build_index(corpus, index_path, _progress_bar() or no_progress)
+        report = build_index(corpus, index_path, progress_bar() or no_progress)
     for line in report.notes:
         notify(f"note: {line}")
     for line in report.skipped:
@@ -229,30 +150,14 @@ def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
 @corpus_options
 def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
     """List the articles in the corpus."""
-    from .render import full_date, sources_text
+    from .render import sources_json, sources_text
 
     with errors_to_exit():
         engine = open_engine(corpus_dir, index_dir)
-    docs = engine.documents
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "doc": d.doc,
-                        "title": d.title,
-                        "publisher": d.publisher,
-                        "published": full_date(d.published),
-                        "date": d.published,
-                        "byline": d.byline,
-                    }
-                    for d in docs
-                ],
-                ensure_ascii=False,
-            )
-        )
+        click.echo(json.dumps(sources_json(engine.documents), ensure_ascii=False))
     else:
-        _out_console().print(sources_text(docs), end="")
+        out_console().print(sources_text(engine.documents), end="")
 
 
 @main.command()
@@ -287,9 +192,6 @@ def discord_cmd(corpus_dir: Path | None, index_dir: Path | None) -> None:
         asyncio.run(run_bot(engine, settings))
 
 
-_GATES = {"hit1": "hit@1", "hit3": "hit@3", "abstain": "abstain_recall"}
-
-
 @main.command("eval")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
@@ -320,7 +222,7 @@ def eval_cmd(
 ) -> None:
     """Run the question FILE (JSON Lines) and report hit@1/3, MRR, abstention,
     faithfulness and latency. Exits 1 when a --min-* threshold is not met."""
-    from .evaluate import evaluate, load_cases, metrics, report_json
+    from .evaluate import evaluate, gate_failures, load_cases, metrics, report_json
     from .render import eval_table
 
     with errors_to_exit():
@@ -331,24 +233,14 @@ def eval_cmd(
     if as_json:
         click.echo(json.dumps(report_json(results, top), ensure_ascii=False, indent=1))
     else:
-        _out_console().print(eval_table(m, results, top))
-    below = [
-        f"{key} {m[key]:.3f} < {limit:.3f}"
-        for key, limit in (
-            ("hit@1", min_hit1),
-            ("hit@3", min_hit3),
-            ("abstain_recall", min_abstain),
-        )
-        if limit is not None and m[key] < limit
-    ]
-    if m["unfaithful"]:
-        below.append(f"{len(m['unfaithful'])} quote(s) not verbatim")
+        out_console().print(eval_table(m, results, top))
+    below = gate_failures(m, hit1=min_hit1, hit3=min_hit3, abstain=min_abstain)
     if below:
         fail("below threshold: " + "; ".join(below), 1)
 
 
 def _eval_progress(total: int) -> Callable[[int, int], None] | None:
-    bar = _progress_bar()
+    bar = progress_bar()
     if bar is None or total < 20:
         return None
     return lambda done, n: bar("evaluating", done, n) if done < n else bar("indexing", 1, 1)

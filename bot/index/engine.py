@@ -1,0 +1,76 @@
+"""The read-only view over one opened index: every lookup answering and the interfaces
+need (sources, passages, sentences, term statistics, passage search), so none of them
+reaches into the storage arrays. `bot.opening.open_engine` makes one."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..records import DocMeta, Passage, Sentence
+from . import bm25
+from .store import IndexData
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A read-only view over one opened index. Safe to share between threads."""
+
+    index: IndexData
+    corpus_dir: Path
+
+    # -- articles ----------------------------------------------------------------------
+    def doc(self, doc_id: int) -> DocMeta:
+        return self.index.docs[doc_id].meta
+
+    @property
+    def documents(self) -> list[DocMeta]:
+        return [d.meta for d in self.index.docs]
+
+    # -- passages and sentences --------------------------------------------------------
+    def sentence(self, sent_id: int) -> Sentence:
+        doc_id, pid, start, end, _ = (int(x) for x in self.index.sentences[sent_id])
+        return Sentence(sent_id, doc_id, pid, start, end, self.index.sentence_text(sent_id))
+
+    def joins_prev(self, sent_id: int) -> bool:
+        """Sentence `sent_id` directly follows the previous one (only whitespace between)."""
+        return bool(self.index.sentences[sent_id, 4])
+
+    def passage(self, passage_id: int) -> Passage:
+        doc_id, start, end, first, last = (int(x) for x in self.index.passages[passage_id])
+        return Passage(passage_id, doc_id, start, end, first, last)
+
+    def passage_sentences(self, passage_id: int) -> list[Sentence]:
+        p = self.passage(passage_id)
+        return [self.sentence(i) for i in range(p.first_sent, p.last_sent)]
+
+    def passage_text(self, passage_id: int) -> str:
+        return " ".join(s.text for s in self.passage_sentences(passage_id))
+
+    # -- terms -------------------------------------------------------------------------
+    def knows(self, term: str) -> bool:
+        """Whether any indexed passage uses `term` (an index term: a stem)."""
+        return term in self.index.postings.vocab
+
+    @property
+    def n_sentences(self) -> int:
+        return self.index.n_sentences
+
+    def sentence_df(self, term: str) -> int:
+        """In how many sentences `term` occurs (0 for a word the corpus never uses)."""
+        tid = self.index.postings.vocab.get(term)
+        return int(self.index.sent_df[tid]) if tid is not None else 0
+
+    def sentence_idf(self, term: str) -> float:
+        """BM25-style IDF over sentences, kept positive: log(1 + (S - n + .5) / (n + .5)).
+        A word the corpus never uses gets the highest weight of all."""
+        n_sent = max(self.n_sentences, 1)
+        df = self.sentence_df(term)
+        return math.log(1 + (n_sent - df + 0.5) / (df + 0.5))
+
+    # -- search ------------------------------------------------------------------------
+    def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """The k best passages for the query terms, as rank-bm25's BM25Okapi ranks them."""
+        return bm25.search(self.index.postings, terms, k)

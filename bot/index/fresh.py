@@ -1,0 +1,75 @@
+"""Is a saved index still the index of this corpus, built under today's rules?
+
+`expected_settings` is everything that shapes what an index holds apart from the corpus
+itself: the tokenizer, the BM25 parameters, and the fingerprints of the decoding, HTML,
+cleaning and segmentation rules (see `bot/digest.py`). The builder records it; the
+opening check compares it. The corpus is compared by a cheap listing fingerprint (names,
+sizes, mtimes) and, when that differs, by the content of every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import IndexMismatch
+from ..ingest import clean, corpus, html, segment, tokens
+from ..ingest.corpus import CorpusListing, list_corpus
+from .postings import BM25Params
+from .store import IndexData
+
+
+def expected_settings(params: BM25Params | None = None) -> dict[str, Any]:
+    """Everything that changes what the index holds, except the corpus itself."""
+    return {
+        "tokenizer": tokens.SETTINGS,
+        "bm25": (params or BM25Params()).to_json(),
+        "decode": corpus.SETTINGS,
+        "html": html.SETTINGS,
+        "clean": clean.SETTINGS,
+        "segment": segment.SETTINGS,
+    }
+
+
+def listing_fingerprint(listing: CorpusListing) -> str:
+    """Cheap fingerprint from names, sizes and mtimes; no file is read."""
+    h = hashlib.sha256(listing.metadata_sha256.encode())
+    folder = str(listing.folder)
+    for name in listing.files:
+        try:  # os.stat on a string: Path objects cost more than the system call
+            st = os.stat(os.path.join(folder, name))
+            h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{name}\0missing\n".encode())
+    return h.hexdigest()
+
+
+def content_fingerprint(listing: CorpusListing, known: Mapping[str, str] | None = None) -> str:
+    """Fingerprint from the bytes of every article and of metadata.json. `known`: sha256
+    digests already computed (a build hashes each file as it reads it), by file name."""
+    h = hashlib.sha256(listing.metadata_sha256.encode())
+    for name in listing.files:
+        digest = known.get(name) if known else None
+        if digest is None:
+            try:
+                digest = hashlib.sha256((listing.folder / name).read_bytes()).hexdigest()
+            except OSError:
+                digest = "unreadable"
+        h.update(f"{name}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
+def check_fresh(data: IndexData, corpus_dir: Path) -> None:
+    """Raise IndexMismatch when `data` was built with other settings or another corpus."""
+    params = data.params
+    if params.get("settings") != expected_settings():
+        raise IndexMismatch("index was built with other tokenizer, rule or BM25 settings")
+    listing, _ = list_corpus(corpus_dir)
+    recorded = params.get("corpus", {})
+    if recorded.get("listing_fingerprint") == listing_fingerprint(listing):
+        return
+    if recorded.get("content_fingerprint") != content_fingerprint(listing):
+        raise IndexMismatch("the corpus changed since the index was built")

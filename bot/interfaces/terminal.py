@@ -1,0 +1,108 @@
+"""What every command shares: consoles, one-line errors and exit codes, the corpus and
+index options, opening the engine with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ..errors import BotError, QuestionError
+from ..paths import default_corpus, default_index
+
+if TYPE_CHECKING:
+    from ..index.engine import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def out_console() -> Console:
+    """stdout; soft wrap, so piped answers are never broken mid-sentence by hard wraps.
+    Colour follows rich's rules: off when NO_COLOR is set or stdout is not a terminal."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def notify(message: str) -> None:
+    """One-line notices (index rebuilt, files skipped) go to stderr, never stdout."""
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Translate library errors into a one-line message and an exit code."""
+    try:
+        yield
+    except QuestionError as exc:
+        fail(str(exc), 2)
+    except BotError as exc:
+        fail(str(exc), 1)
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        sys.exit(130)
+
+
+def corpus_options(func: F) -> F:
+    func = click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path),
+        help="Index folder (default: index/ beside the bundled corpus, "
+        "or a per-corpus folder in the user cache).",
+    )(func)
+    func = click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(path_type=Path),
+        help="Folder of articles (default: ./corpus).",
+    )(func)
+    return func
+
+
+def resolve_dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
+    corpus = corpus_dir or default_corpus()
+    return corpus, index_dir or default_index(corpus)
+
+
+def open_engine(corpus_dir: Path | None, index_dir: Path | None) -> Engine:
+    from ..opening import open_engine as open_  # deferred: `--help` should not import numpy
+
+    corpus, index = resolve_dirs(corpus_dir, index_dir)
+    return open_(corpus, index, notify, progress=progress_bar())
+
+
+def progress_bar() -> Callable[[str, int, int], None] | None:
+    """A progress callback drawing on stderr, only for a terminal and large corpora."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < 20 and "bar" not in state:
+            return
+        if "bar" not in state:
+            state["bar"] = Progress(console=err_console(), transient=True)
+            state["bar"].start()
+        bar = state["bar"]
+        if stage not in state:
+            state[stage] = bar.add_task(stage, total=total)
+        bar.update(state[stage], completed=done, total=total)
+        if stage == "indexing" and done >= total:
+            bar.stop()
+
+    return update
