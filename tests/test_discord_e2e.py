@@ -16,6 +16,7 @@ from bot.interfaces.discord_bot import NewsBot, Settings
 from .discord_standin import HUMAN, DiscordStandIn, ask, interaction
 
 Scenario = Callable[[DiscordStandIn, NewsBot], Awaitable[None]]
+pytestmark = pytest.mark.slow  # each starts a bot against the stand-in: ~2 s
 
 
 def run_with_bot(

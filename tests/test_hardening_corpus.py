@@ -62,6 +62,7 @@ def test_latin1_and_utf16_files_are_read(tiny_corpus: Path, tmp_path: Path) -> N
     assert sum("Portvalé" in t for t in texts) == 2
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_file_is_read(tiny_corpus: Path, tmp_path: Path) -> None:
     para = "The council met again on Monday and discussed the harbour budget at length. " * 8
     body = "\n\n".join(f"{para} Item {i}." for i in range(50 * 1024 * 1024 // (len(para) + 12)))

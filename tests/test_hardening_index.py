@@ -122,6 +122,7 @@ def test_read_only_index_folder(tiny_corpus: Path, tmp_path: Path) -> None:
         idx.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_build_leaves_the_previous_index(tmp_path: Path) -> None:
     from bench.synth import write_corpus
 

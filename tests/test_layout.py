@@ -1,0 +1,143 @@
+"""The package layout: sub-packages along the data flow, no import cycles, small modules,
+the query side never importing the builder, and light imports for `--help`."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "bot"
+MAX_LINES = 400
+# Layers, bottom to top: a module may import its own layer and the layers below it.
+LAYERS = {
+    "bot.errors": 0,
+    "bot.records": 0,
+    "bot.digest": 0,
+    "bot.progress": 0,
+    "bot.paths": 0,
+    "bot.ingest": 1,
+    "bot.index": 2,
+    "bot.build": 3,
+    "bot.answer": 3,
+    "bot.opening": 4,
+    "bot.interfaces": 5,
+    "bot": 6,  # the package's own __init__ re-exports, lazily
+    "bot.__main__": 6,
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Every bot module `path` imports, anywhere in the file: top level, inside functions
+    and under TYPE_CHECKING all count."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.split(".")[0] == "bot")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if mod.split(".")[0] != "bot":
+                continue
+            for alias in node.names:  # "from . import tokens" imports a module
+                sub = f"{mod}.{alias.name}"
+                out.add(sub if (ROOT / Path(*sub.split("."))).with_suffix(".py").exists() else mod)
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {
+        name: {m for m in _imports(p, name) if m in modules and m != name}
+        for name, p in modules.items()
+    }
+
+
+def _layer(module: str) -> int:
+    best = max((k for k in LAYERS if module == k or module.startswith(k + ".")), key=len)
+    return LAYERS[best]
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            # A package's __init__ is not an import of its sub-modules' importers.
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_layers_only_import_downwards() -> None:
+    wrong = [
+        f"{a} imports {b}"
+        for a, deps in _graph().items()
+        for b in deps
+        if _layer(b) > _layer(a) and not a.startswith(b + ".")  # a package importing itself
+    ]
+    assert wrong == []
+
+
+def test_query_side_never_imports_the_builder() -> None:
+    graph = _graph()
+    serving = [m for m in graph if m.startswith(("bot.index", "bot.answer", "bot.ingest"))]
+    assert [f"{m} -> {d}" for m in serving for d in graph[m] if d.startswith("bot.build")] == []
+    importers = sorted(
+        m for m, deps in graph.items() if any(d.startswith("bot.build") for d in deps)
+    )
+    assert [m for m in importers if not m.startswith("bot.build")] == [
+        "bot.interfaces.cli",  # `python -m bot index`
+        "bot.opening",  # the rebuild decision
+    ]
+
+
+def test_no_module_is_too_long() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def test_help_and_import_bot_load_no_numpy_scipy_or_nltk() -> None:
+    for args in (["-c", "import bot"], ["-m", "bot", "--help"]):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        heavy = {
+            line.rsplit("|", 1)[-1].strip()
+            for line in result.stderr.splitlines()
+            if line.rsplit("|", 1)[-1].strip().split(".")[0] in ("numpy", "scipy", "nltk")
+        }
+        assert heavy == set(), args
