@@ -116,6 +116,23 @@ def test_query_side_never_imports_the_builder() -> None:
     ]
 
 
+def test_nltk_is_imported_only_behind_the_scipy_guard() -> None:
+    """`bot/ingest/_nltk.py` keeps nltk from importing scipy.stats (0.6 s, 50 MB); a module
+    importing nltk at run time must import that guard first, as ingest's modules do."""
+    unguarded = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = False
+        for node in tree.body:  # top-level statements, in order
+            if isinstance(node, ast.ImportFrom) and node.names[0].name == "_nltk":
+                guarded = True
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n.split(".")[0] == "nltk" for n in names) and not guarded:
+                unguarded.append(str(path.relative_to(ROOT)))
+    assert unguarded == []
+
+
 def test_no_module_is_too_long() -> None:
     long = {
         str(p.relative_to(ROOT)): n

@@ -13,10 +13,9 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
-from nltk.tokenize.punkt import PunktParameters
 from numpy.typing import NDArray
 
 from ..errors import CorpusError, IndexWriteError
@@ -31,6 +30,9 @@ from ..progress import Progress, no_progress
 from .weights import fit_arrays
 from .workers import Batch, Ingestor, init_worker, run_batch
 from .writer import BuildFolder
+
+if TYPE_CHECKING:  # nltk is imported only through bot.ingest, which keeps scipy out of it
+    from nltk.tokenize.punkt import PunktParameters
 
 
 @dataclass
