@@ -14,9 +14,8 @@ from collections.abc import Callable, Hashable
 
 from ..index.engine import Engine
 from ..records import Answer
-from .followup import Turn, carried_stems
+from .followup import Turn, subject_of
 from .pipeline import DEFAULT_TOP, answer
-from .query import question_stems
 
 DEFAULT_TURNS = 5
 
@@ -46,10 +45,11 @@ class Conversation:
         """Answer with the conversation so far as context, then remember this turn."""
         history = self.history
         result = answer(self.engine, question, top=top, history=history)
-        stems, _ = question_stems(result.question)
-        carried = carried_stems(result.question, stems, history)
+        resolved = result.resolved_question or result.question
+        best = result.quotes[0].text if result.quotes else None
+        subject, place = subject_of(resolved, best)
         self._turns.append(
-            Turn(result.question, tuple(stems), carried, result.answered, self._clock())
+            Turn(result.question, resolved, subject, place, result.answered, self._clock())
         )
         return result
 

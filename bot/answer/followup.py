@@ -1,9 +1,18 @@
-"""Follow-up questions: deciding when a question leans on earlier turns, and on which words.
+"""Follow-up questions, rewritten into questions that stand alone.
 
-Pure functions over `Turn` records. A question is a follow-up when it has an anaphor
-("he", "there", "it"...), starts like a continuation ("and", "what about"), or has at
-most one content word left after stopwords; a question that names two or more things of
-its own stands alone and is never mixed with earlier turns.
+Pure functions over the question and the earlier turns. A follow-up is rewritten by
+putting in the conversation's subject - the main name of the previous question, or else
+of its best quote - so what is searched, what `Answer.resolved_question` holds and what
+the chat shows ("read as: ...") are one and the same string:
+
+    "Who is Mustafa Bali?"             then "Who does he speak for?"
+                                         ->  "Who does Mustafa Bali speak for?"
+    "How many fighters remain in Mosul?" then "And in Raqqa?"
+                                         ->  "How many fighters remain in Raqqa?"
+    "Who destroyed the mosque?"        then "When?"
+                                         ->  "When? (Who destroyed the mosque?)"
+
+A question that names its own subject stands alone and is never mixed with earlier turns.
 """
 
 from __future__ import annotations
@@ -12,51 +21,131 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Pronouns that point back. "that"/"this" are left out: they are mostly determiners or
-# conjunctions in questions ("Did Iraq say that ...").
-_ANAPHORA = frozenset("he she it they him her them his hers its their theirs there".split())
-_EXISTENTIAL_THERE = re.compile(
-    r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b", re.IGNORECASE
-)
-_CONTINUATION = re.compile(
-    r"^\s*(and|but|also|so|what about|how about|and what about|why|"
-    r"what else|anything else|who else|more)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-MAX_CARRIED = 8  # stems borrowed from earlier turns, at most
+from ..ingest import tokens
+
+# Pronouns that point back, and the form the subject takes in their place. "that"/"this"
+# are left out: they are mostly determiners or conjunctions in questions.
+_PRONOUNS = {
+    **dict.fromkeys(("he", "she", "it", "they", "him", "her", "them"), "{}"),
+    **dict.fromkeys(("his", "its", "their", "hers", "theirs"), "{}'s"),
+    "there": "in {}",
+}
+_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.IGNORECASE)
+_EXISTENTIAL_THERE = re.compile(r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b", re.I)
+_ELLIPSIS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b\W*", re.I)
+# Small words that may sit inside a name: "Grand al Nuri", "Abu Bakr al-Baghdadi".
+_NAME_PARTICLES = frozenset("al el bin ibn de del der la le van von da di of the".split())
+_CAPITALISED = re.compile(r"^[A-Z0-9][\w'’.-]*$")
+_WORD = re.compile(r"[\w'’.-]+")
+_PLACE_WORDS = frozenset("in into at near from to across inside outside".split())
 
 
 @dataclass(frozen=True)
 class Turn:
     """One answered (or declined) question, as conversation memory keeps it."""
 
-    question: str
-    stems: tuple[str, ...]  # content stems of the question itself
-    carried: tuple[str, ...] = ()  # stems it borrowed from earlier turns
+    question: str  # as the user typed it
+    resolved: str  # the standalone question that was searched
+    subject: str | None  # the name later pronouns stand for
+    place: str | None = None  # the place "there" stands for
     answered: bool = False
     at: float = 0.0  # time.monotonic() when asked
 
 
-def is_followup(question: str, stems: Sequence[str]) -> bool:
-    words = {
-        w.lower().replace("’", "'") for w in _WORD.findall(_EXISTENTIAL_THERE.sub(" ", question))
-    }
-    if len(set(stems)) <= 1:
-        return True
-    if words & _ANAPHORA:
-        return True
-    return bool(_CONTINUATION.match(question))
+def _names(text: str) -> list[tuple[int, str, str]]:
+    """Runs of capitalised words (with particles inside) as (length, name, word before).
+    A run that opens a sentence loses its first word when that is a stopword ("Who",
+    "Tell"). "the Grand al Nuri mosque": a run after "the" takes the noun that follows."""
+    words = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+    out: list[tuple[int, str, str]] = []
+    i = 0
+    while i < len(words):
+        if not _CAPITALISED.match(words[i][0]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words):
+            if _CAPITALISED.match(words[j][0]):
+                j += 1
+            elif (
+                words[j][0].lower() in _NAME_PARTICLES
+                and j + 1 < len(words)
+                and _CAPITALISED.match(words[j + 1][0])
+            ):
+                j += 2
+            else:
+                break
+        run = [w for w, _ in words[i:j]]
+        opener = i == 0 or text[: words[i][1]].rstrip().endswith((".", "?", "!", ":", '"', "“"))
+        if opener and tokens.term(run[0]) == "":  # "Who", "Tell", "When" open it
+            run = run[1:]
+        before = words[i - 1][0].lower() if i > 0 else ""
+        if run and before == "the" and j < len(words):
+            noun = words[j][0].rstrip(".'’")
+            if noun.isalpha() and noun.islower() and tokens.term(noun):
+                run = ["the", *run, noun]
+        name = " ".join(run).strip(".'’")
+        if name:
+            out.append((len(run), name, before))
+        i = j
+    return out
 
 
-def carried_stems(question: str, stems: Sequence[str], history: Sequence[Turn]) -> tuple[str, ...]:
-    """Stems from the most recent earlier turn to add to this question, or () if none."""
-    if not history or not is_followup(question, stems):
-        return ()
-    last = history[-1]
-    own = set(stems)
-    out: list[str] = []
-    for s in (*last.stems, *last.carried):  # a follow-up of a follow-up keeps the thread
-        if s not in own and s not in out:
-            out.append(s)
-    return tuple(out[:MAX_CARRIED])
+def main_name(text: str) -> str | None:
+    """The longest name in `text` (the first of equally long ones), or None."""
+    names = _names(text)
+    return max(names, key=lambda n: n[0])[1] if names else None
+
+
+def place_name(text: str) -> str | None:
+    """A name after "in", "into", "at", "near", "from" or "to": what "there" points to."""
+    places = [n for n in _names(text) if n[2] in _PLACE_WORDS]
+    return places[-1][1] if places else None
+
+
+def _content_words(question: str) -> list[str]:
+    return tokens.analyze(question)
+
+
+def names_own_subject(question: str) -> bool:
+    """A capitalised name past the first word, or an acronym: the question stands alone."""
+    name = main_name(question)
+    return name is not None and not _ELLIPSIS.match(question)
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> str | None:
+    """The standalone form of a follow-up, or None when the question stands alone."""
+    if not history:
+        return None
+    prev = history[-1]
+    ellipsis = _ELLIPSIS.match(question)
+    if ellipsis:
+        rest = question[ellipsis.end() :].strip()
+        new = main_name(rest)
+        old = main_name(prev.resolved)
+        if new and old and old in prev.resolved:
+            return prev.resolved.replace(old, new, 1)
+        if rest:
+            return f"{rest.rstrip(' ?')} ({prev.resolved})"
+        return None
+    if names_own_subject(question):
+        return None
+    scan = _EXISTENTIAL_THERE.sub(lambda m: "\0" * len(m.group()), question)
+    pronoun = _PRONOUN.search(scan)
+    word = pronoun.group().lower() if pronoun else ""
+    target = (prev.place or prev.subject) if word == "there" else prev.subject
+    if pronoun and target:
+        form = _PRONOUNS[word].format(target)
+        return question[: pronoun.start()] + form + question[pronoun.end() :]
+    if len(set(_content_words(question))) <= 1 or pronoun:
+        # "When?", "Why?", "Who else?": the previous question supplies what it is about.
+        return f"{question.rstrip()} ({prev.resolved})"
+    return None
+
+
+def subject_of(resolved: str, best_quote: str | None) -> tuple[str | None, str | None]:
+    """The name a later pronoun stands for (the question's main name, else its best
+    quote's) and the place a later "there" stands for."""
+    subject = main_name(resolved) or (main_name(best_quote) if best_quote else None)
+    place = place_name(resolved) or (place_name(best_quote) if best_quote else None)
+    return subject, place

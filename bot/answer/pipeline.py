@@ -1,42 +1,39 @@
 """The one answer function: question (+ conversation history) -> `Answer`.
 
-    question -> content stems (+ synonyms, + stems carried from earlier turns)
-             -> top passages by BM25 (bm25.py)
-             -> candidate quotes: each sentence of those passages, and adjacent pairs
-             -> score = coverage of the question + share of passage score + type bonus
-             -> verbatim quotes with citations, or `answered=False` with a reason.
+    question -> standalone question (a follow-up is rewritten with the conversation's
+                subject: followup.py)
+             -> content terms weighted by sentence IDF; unknown names checked against
+                spelling neighbours in the vocabulary (spelling.py)
+             -> top passages by BM25 (Engine.search)
+             -> candidate quotes scored from the sentence, its passage, proximity and
+                answer-type cues (candidates.py)
+             -> quotes that clear the evidence bar, cited (select.py), or a decline.
 
-Coverage is the evidence for answering: the share of the question's weight (sentence-level
-IDF, always positive, unknown words weigh most) that a quote contains. A question whose
-rare words the corpus never uses ("capital of France") cannot reach the bar, however well
-its common words match; that is the abstention rule, not a single magic BM25 score.
+Evidence, not a single BM25 score, decides whether to answer: the share of the
+question's weight a quote and its passage hold. A question whose rare words the corpus
+never uses ("capital of France") cannot reach the bar, however well its common words
+match; a name the corpus never uses declines at once.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..errors import QuestionError
 from ..index.engine import Engine
-from ..ingest import tokens
 from ..records import Answer
+from . import spelling
 from .candidates import score_candidates
-from .followup import Turn, carried_stems
-from .query import (
-    DEFAULT_TOP,
-    MAX_QUESTION_CHARS,
-    MAX_TOP,
-    answer_type,
-    question_stems,
-    validate,
-    weigh,
-)
+from .followup import Turn, rewrite
+from .query import DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP, Query, analyze, validate
 from .select import cite, select
 
 __all__ = ["DEFAULT_TOP", "MAX_QUESTION_CHARS", "MAX_TOP", "NO_ANSWER", "answer"]
 
-CANDIDATE_PASSAGES = 12
+CANDIDATE_PASSAGES = 20
 NO_ANSWER = "The articles don't say."
 
 
@@ -48,32 +45,27 @@ def answer(
     q = validate(question)
     if not 1 <= top <= MAX_TOP:
         raise QuestionError(f"number of quotes must be between 1 and {MAX_TOP}")
-    if not tokens.has_word(q):
+    rewritten = rewrite(q, history)
+    query = analyze(engine, rewritten or q)
+    if not query.terms:
         raise QuestionError("the question has no searchable words (only stopwords or symbols)")
-    stems, surfaces = question_stems(q)
-    carried = [s for s in carried_stems(q, stems, history) if s not in stems]
-    if not stems:
-        if not carried:
-            raise QuestionError("the question has no searchable words (only stopwords or symbols)")
-        # "Where was he when he said it?": all pronouns, so the earlier turn is the query.
-        stems, surfaces, carried = carried, list(carried), []
-    terms = weigh(engine, q, stems, surfaces, carried)
-    unknown = [t.surface for t in terms if t.entity and not t.known]
+    query, fixed = _correct(engine, query)
+    resolved = query.text if (rewritten or fixed) else None
+    unknown = [t.surface for t in query.terms if t.entity and not t.known]
     if unknown:
         # A name the corpus never uses: whatever else matches, the articles are not
         # about what was asked.
         return Answer(
             question=q,
             answered=False,
-            message=f"{NO_ANSWER} They never mention {', '.join(unknown)}.",
+            message=f"{NO_ANSWER} They never mention {', '.join(unknown)}."
+            + _did_you_mean(engine, query),
+            resolved_question=resolved,
             timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
         )
-    query = [*stems, *sorted({a for t in terms if not t.carried for a in t.alternatives}), *carried]
-    passages = engine.search(query, CANDIDATE_PASSAGES)
+    passages = engine.search([t.stem for t in query.terms], CANDIDATE_PASSAGES)
     t1 = time.perf_counter()
-    resolved = f"{q} (context: {history[-1].question})" if carried and history else None
-    scored = score_candidates(engine, terms, passages, answer_type(q))
-    chosen = select(scored, top, frozenset(carried))
+    chosen = select(score_candidates(engine, query, passages), query, top)
     timings = {"retrieve": (t1 - t0) * 1000, "rank": (time.perf_counter() - t1) * 1000}
     if not chosen:
         return Answer(
@@ -83,7 +75,7 @@ def answer(
             resolved_question=resolved,
             timings_ms=timings,
         )
-    quotes, sources = cite(engine, chosen, terms)
+    quotes, sources = cite(engine, chosen, query)
     return Answer(
         question=q,
         answered=True,
@@ -93,3 +85,32 @@ def answer(
         resolved_question=resolved,
         timings_ms=timings,
     )
+
+
+def _correct(engine: Engine, query: Query) -> tuple[Query, bool]:
+    """Names the corpus never uses, replaced by a close spelling the corpus does use."""
+    text, terms, fixed = query.text, list(query.terms), False
+    for i, t in enumerate(terms):
+        if t.known or not t.entity:  # measured: correcting other words too cost more
+            continue
+        stem = spelling.neighbour(engine, t.stem)
+        if stem is None:
+            continue
+        word = spelling.surface(engine, stem)
+        text = re.sub(rf"(?<!\w){re.escape(t.surface)}(?!\w)", word, text, count=1)
+        terms[i] = replace(t, stem=stem, surface=word, weight=engine.sentence_idf(stem), known=True)
+        fixed = True
+    if not fixed:
+        return query, False
+    merged = {t.stem: t for t in terms}  # a correction may land on a word already asked
+    return replace(query, text=text, terms=tuple(merged.values())), True
+
+
+def _did_you_mean(engine: Engine, query: Query) -> str:
+    near = [
+        spelling.surface(engine, stem)
+        for t in query.terms
+        if t.entity and not t.known
+        if (stem := spelling.neighbour(engine, t.stem, extra=spelling.LOOSE_EXTRA))
+    ]
+    return f" Did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""

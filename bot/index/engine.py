@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..records import DocMeta, Passage, Sentence
@@ -54,9 +55,20 @@ class Engine:
         """Whether any indexed passage uses `term` (an index term: a stem)."""
         return term in self.index.postings.vocab
 
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """Every index term, in term-id order (for spelling neighbours)."""
+        return list(self.index.postings.vocab)
+
     @property
     def n_sentences(self) -> int:
         return self.index.n_sentences
+
+    @cached_property
+    def avg_sentence_terms(self) -> float:
+        """Mean number of index terms in a sentence (for length normalisation)."""
+        total = float(self.index.postings.doc_len.sum())
+        return total / self.n_sentences if self.n_sentences else 1.0
 
     def sentence_df(self, term: str) -> int:
         """In how many sentences `term` occurs (0 for a word the corpus never uses)."""
@@ -69,6 +81,11 @@ class Engine:
         n_sent = max(self.n_sentences, 1)
         df = self.sentence_df(term)
         return math.log(1 + (n_sent - df + 0.5) / (df + 0.5))
+
+    def passage_idf(self, term: str) -> float:
+        """rank-bm25's IDF of `term` over passages (0 for a word the corpus never uses)."""
+        tid = self.index.postings.vocab.get(term)
+        return float(self.index.postings.idf[tid]) if tid is not None else 0.0
 
     # -- search ------------------------------------------------------------------------
     def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:

@@ -80,7 +80,7 @@ IRREGULAR: dict[str, str] = dict(p.split(":") for p in _IRREGULAR_PAIRS.split())
 
 SETTINGS: dict[str, object] = {
     "name": "newsqa-tokens",
-    "version": 1,
+    "version": 2,  # 2: accents folded
     "pattern": _PATTERN,
     "lowercase": True,
     "stemmer": "nltk-snowball-english",
@@ -114,8 +114,21 @@ def term(token: str) -> str:
     word = _normalize_word(token)
     if not word or word in STOPWORDS:
         return ""
-    # NFKC so that ligatures and full-width forms match their plain letters.
-    return stem(unicodedata.normalize("NFKC", word))
+    return stem(_fold(word))
+
+
+@lru_cache(maxsize=500_000)
+def _fold(word: str) -> str:
+    """NFKC so that ligatures and full-width forms match their plain letters, then accents
+    dropped ("Schrödinger" -> "schrodinger", "Céloron" -> "celoron"): people often type
+    names without them."""
+    word = unicodedata.normalize("NFKC", word)
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
 
 
 # Whitespace-separated chunk -> its terms. Tokens never contain whitespace (the pattern

@@ -1,0 +1,122 @@
+"""Fit the abstention model of `bot/answer/select.py` on development data. Prints tables.
+
+    python -m bench.calibrate [--squad ../shared/squad/dev-v1.1-half.json] [--seed 1]
+
+Data: the SQuAD dev half (questions drawn with --seed; the evaluation reports seed 0, so
+the fit never sees the reported sample) asked against all of its articles (answerable)
+and against the first half only (questions about the other half: should be declined),
+plus the single-turn cases of eval/questions.jsonl on the bundled corpus. For each
+question, the candidate the bot would quote first (unless a rule - a name the corpus
+never uses, no candidate at all - declines before) gives one row of features; a logistic
+regression (numpy, L2) separates the two kinds, bundled rows weighted up so 119 news
+questions count beside thousands of SQuAD ones. It prints the weights, the ARTICLE share
+they imply, and what each MIN_EVIDENCE would decline; the chosen pair is pasted into
+bot/answer/select.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bot.answer import pipeline, select
+from bot.answer.candidates import score_candidates
+from bot.answer.query import analyze
+from bot.index.engine import Engine
+from bot.interfaces import squad as sq
+from bot.interfaces.evaluate import load_cases
+from bot.opening import open_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["own", "article", "unknown", "reach", "agree"]
+
+
+def row(engine: Engine, question: str) -> list[float] | None:
+    """The features of the candidate the bot would quote first, or None when a rule
+    (a name the corpus never uses, no candidate at all) declines before the model."""
+    query = analyze(engine, question)
+    query, _ = pipeline._correct(engine, query)
+    if not query.terms or any(t.entity and not t.known for t in query.terms):
+        return None
+    passages = engine.search([t.stem for t in query.terms], pipeline.CANDIDATE_PASSAGES)
+    unknown = sum(t.weight for t in query.terms if not t.known) / query.total
+    for c in score_candidates(engine, query, passages):
+        if c.predicate:
+            return [c.own, c.article, unknown, c.reach, float(c.passage_rank == 0)]
+    return None
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Logistic regression by gradient descent on standardised features; returns
+    [bias, weights...] in the raw feature scale."""
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mu) / sd])
+    beta = np.zeros(z.shape[1])
+    for _ in range(20_000):
+        p = 1 / (1 + np.exp(-z @ beta))
+        grad = z.T @ (w * (p - y)) / w.sum() + l2 * np.r_[0, beta[1:]]
+        beta -= 0.5 * grad
+    raw = beta[1:] / sd
+    return np.r_[beta[0] - (raw * mu).sum(), raw]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--squad", type=Path, default=ROOT.parent / "shared/squad/dev-v1.1-half.json")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--bundled-weight", type=float, default=40.0)
+    ns = ap.parse_args()
+    data = sq.load_squad(ns.squad)
+    qs = sq.sample(data, ns.sample, ns.seed)
+    half = set(range(len(data.articles) // 2))
+    quiet = lambda _: None  # noqa: E731
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        full = open_engine(
+            sq.write_corpus(data, t / "full", range(len(data.articles))), t / "fi", quiet
+        )
+        part = open_engine(sq.write_corpus(data, t / "half", sorted(half)), t / "hi", quiet)
+        bundled = open_engine(ROOT / "corpus", t / "bi", quiet)
+        groups: dict[str, list[list[float] | None]] = {
+            "squad answerable": [row(full, q.question) for q in qs],
+            "squad other articles": [row(part, q.question) for q in qs if q.article not in half],
+        }
+        cases = [c for c in load_cases(ROOT / "eval/questions.jsonl") if len(c.turns) == 1]
+        groups["bundled answerable"] = [
+            row(bundled, c.turns[0]) for c in cases if not c.unanswerable
+        ]
+        groups["bundled unanswerable"] = [row(bundled, c.turns[0]) for c in cases if c.unanswerable]
+    xs, ys, ws = [], [], []
+    for name, rows in groups.items():
+        positive = name.split()[-1] == "answerable"
+        for r in rows:
+            if r is not None:
+                xs.append(r)
+                ys.append(float(positive))
+                ws.append(ns.bundled_weight if name.startswith("bundled") else 1.0)
+    beta = fit(np.array(xs), np.array(ys), np.array(ws))
+    weights = {n: round(float(b), 2) for n, b in zip(NAMES, beta[1:], strict=True)}
+    print("logistic weights:", weights)
+    w_own, w_article = float(beta[1]), float(beta[2])
+    share = w_article / (w_own + w_article)
+    fitted = -beta[0] / (w_own + w_article)
+    print(f"ARTICLE = {share:.2f} (article / (own + article)); fitted bar {fitted:.3f}")
+    print(f"in use: ARTICLE = {select.ARTICLE}, MIN_EVIDENCE = {select.MIN_EVIDENCE}\n")
+    print("| MIN_EVIDENCE | " + " | ".join(f"{g}: declined" for g in groups) + " |")
+    print("|---" * (len(groups) + 1) + "|")
+    for bar in np.arange(0.33, 0.50, 0.02):
+        cells = []
+        for rows in groups.values():
+            declined = sum(
+                r is None or (1 - select.ARTICLE) * r[0] + select.ARTICLE * r[1] < bar for r in rows
+            ) / max(len(rows), 1)
+            cells.append(f"{declined:.3f}")
+        print(f"| {bar:.2f} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
