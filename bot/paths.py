@@ -37,3 +37,8 @@ def default_index(corpus: Path) -> Path:
 
 def history_file() -> Path:
     return Path(user_data_dir(APP)) / "chat_history"
+
+
+def cache_dir() -> Path:
+    """Where derived data that can be rebuilt goes (evaluation corpora, their indexes)."""
+    return Path(user_cache_dir(APP))

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import QuestionError
+from .eval_cli import eval_cmd
 from .terminal import (
     corpus_options,
     errors_to_exit,
@@ -192,58 +192,7 @@ def discord_cmd(corpus_dir: Path | None, index_dir: Path | None) -> None:
         asyncio.run(run_bot(engine, settings))
 
 
-@main.command("eval")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--top",
-    default=5,
-    show_default=True,
-    type=click.IntRange(1, 10),
-    help="Quotes per answer considered for hit@3 and MRR@K.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print metrics and failures as JSON.")
-@click.option("--min-hit1", type=click.FloatRange(0, 1), help="Fail when hit@1 is lower.")
-@click.option("--min-hit3", type=click.FloatRange(0, 1), help="Fail when hit@3 is lower.")
-@click.option(
-    "--min-abstain",
-    type=click.FloatRange(0, 1),
-    help="Fail when abstention recall (unanswerable cases declined) is lower.",
-)
-@corpus_options
-def eval_cmd(
-    file: Path,
-    top: int,
-    as_json: bool,
-    min_hit1: float | None,
-    min_hit3: float | None,
-    min_abstain: float | None,
-    corpus_dir: Path | None,
-    index_dir: Path | None,
-) -> None:
-    """Run the question FILE (JSON Lines) and report hit@1/3, MRR, abstention,
-    faithfulness and latency. Exits 1 when a --min-* threshold is not met."""
-    from .evaluate import evaluate, gate_failures, load_cases, metrics, report_json
-    from .render import eval_table
-
-    with errors_to_exit():
-        cases = load_cases(file)
-        engine = open_engine(corpus_dir, index_dir)
-        results = evaluate(engine, cases, top, _eval_progress(len(cases)))
-    m = metrics(results, top)
-    if as_json:
-        click.echo(json.dumps(report_json(results, top), ensure_ascii=False, indent=1))
-    else:
-        out_console().print(eval_table(m, results, top))
-    below = gate_failures(m, hit1=min_hit1, hit3=min_hit3, abstain=min_abstain)
-    if below:
-        fail("below threshold: " + "; ".join(below), 1)
-
-
-def _eval_progress(total: int) -> Callable[[int, int], None] | None:
-    bar = progress_bar()
-    if bar is None or total < 20:
-        return None
-    return lambda done, n: bar("evaluating", done, n) if done < n else bar("indexing", 1, 1)
+main.add_command(eval_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

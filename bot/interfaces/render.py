@@ -145,9 +145,9 @@ def sources_text(docs: list[DocMeta]) -> Text:
     return out
 
 
-def eval_table(m: dict[str, Any], results: Any, top: int) -> Group:
+def eval_table(m: dict[str, Any], results: Any, top: int, title: str = "Evaluation") -> Group:
     """Metrics summary, then every failed case with what was expected and what came back."""
-    table = Table(title="Evaluation", show_header=True, header_style="bold")
+    table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key in ("cases", "answerable", "unanswerable"):
@@ -189,3 +189,33 @@ def eval_table(m: dict[str, Any], results: Any, top: int) -> Group:
 
 def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def squad_table(report: Any) -> Group:
+    """A SQuAD run: the bot beside the plain rank-bm25 baseline, then the negatives and the
+    follow-up set when they were run."""
+    top = report.top
+    table = Table(title=f"SQuAD: {report.file}", show_header=True, header_style="bold")
+    table.add_column("metric")
+    table.add_column("newsqa", justify="right")
+    if report.baseline:
+        table.add_column("plain rank-bm25", justify="right")
+    for key in ("questions", "R@1", "R@3", f"MRR@{top}", "declined", "latency_p50_ms"):
+        cells = [_fmt(report.bot[key])]
+        if report.baseline:
+            cells.append(_fmt(report.baseline[key]))
+        table.add_row(key, *cells)
+    parts: list[Any] = [table]
+    for title, extra in (("Negatives", report.negatives), ("Follow-ups", report.followups)):
+        if extra:
+            t = Table(title=title, show_header=False)
+            t.add_column("metric")
+            t.add_column("value", justify="right")
+            for key, value in extra.items():
+                t.add_row(key, _fmt(value))
+            parts.append(t)
+    return Group(*parts)
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() and value > 1 else f"{value:.3f}"

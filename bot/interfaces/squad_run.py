@@ -1,0 +1,105 @@
+"""Running the SQuAD evaluation: corpora in the cache, the bot, and what it is compared with.
+
+One call asks a (sampled) SQuAD file's questions and, on request, the plain rank-bm25
+baseline on the same questions, the negatives (only the first half of the articles
+indexed) and the follow-up set, returning one report. The corpora and their indexes live
+in the user cache, keyed by the file's digest, so a second run reuses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..answer.conversation import Conversation
+from ..answer.pipeline import answer
+from ..index.engine import Engine
+from ..opening import open_engine
+from ..paths import cache_dir
+from . import squad as sq
+from .followup_set import followup_pairs
+
+FOLLOWUP_PAIRS = 500  # the follow-up set's size, at most
+
+
+@dataclass
+class SquadReport:
+    file: str
+    top: int
+    bot: dict[str, float]
+    baseline: dict[str, float] | None = None
+    negatives: dict[str, float] | None = None
+    followups: dict[str, float] | None = None
+    misses: list[dict[str, Any]] = field(default_factory=list)  # a few, for reading
+
+
+def _engine(data: sq.SquadSet, kind: str, articles: range, notify: Callable[[str], None]) -> Engine:
+    root = cache_dir() / "squad" / data.digest / kind
+    corpus = sq.write_corpus(data, root / "corpus", articles)
+    return open_engine(corpus, root / "index", notify)
+
+
+def run_squad(
+    path: Path,
+    sample: int | None,
+    seed: int,
+    top: int = 10,
+    baseline: bool = False,
+    negatives: bool = False,
+    followups: bool = False,
+    notify: Callable[[str], None] = lambda _: None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SquadReport:
+    data = sq.load_squad(path)
+    questions = sq.sample(data, sample, seed)
+    every = range(len(data.articles))
+    full = _engine(data, "full", every, notify)
+    results = sq.run(data, questions, lambda q: answer(full, q, top=top), progress=progress)
+    report = SquadReport(str(path), top, sq.squad_metrics(results, top))
+    report.misses = [
+        {"question": r.question, "answers": list(r.answers), "top_quote": r.top_quote}
+        for r in results
+        if r.rank != 1
+    ][:10]
+    if baseline:
+        from .baseline import PlainBM25  # rank-bm25 over every sentence: built only when asked
+
+        report.baseline = sq.squad_metrics(PlainBM25(data, every).run(questions), top)
+    if negatives:
+        half = range(len(data.articles) // 2)
+        part = _engine(data, "half", half, notify)
+        neg = sq.run(
+            data, questions, lambda q: answer(part, q, top=top), lambda q: q.article in half
+        )
+        m = sq.squad_metrics(neg, top)
+        report.negatives = {
+            "indexed articles": float(len(half)),
+            "declined, article indexed": m["declined"],
+            "declined, article not indexed": m.get("negatives_declined", 0.0),
+        }
+    if followups:
+        report.followups = _followups(data, full, seed, top)
+    return report
+
+
+def _followups(data: sq.SquadSet, engine: Engine, seed: int, top: int) -> dict[str, float]:
+    """R@3 of the pronoun form asked after its first question, against R@3 of the same
+    question with the subject written out."""
+    pairs = followup_pairs(data, FOLLOWUP_PAIRS, seed)
+    rewritten = named = 0
+    for p in pairs:
+        conv = Conversation(engine)
+        conv.ask(p.first, top=top)
+        rank = sq.hit_rank(data, p.second, conv.ask(p.pronoun_form, top=top))
+        rewritten += rank is not None and rank <= 3
+        rank = sq.hit_rank(data, p.second, answer(engine, p.second.question, top=top))
+        named += rank is not None and rank <= 3
+    n = len(pairs) or 1
+    return {
+        "pairs": float(len(pairs)),
+        "R@3 follow-up": rewritten / n,
+        "R@3 written out": named / n,
+        "ratio": rewritten / named if named else 0.0,
+    }
