@@ -31,7 +31,7 @@ from bot.interfaces.evaluate import load_cases
 from bot.opening import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ["own", "article", "unknown", "reach", "agree"]
+NAMES = list(select.WEIGHTS)
 
 
 def row(engine: Engine, question: str) -> list[float] | None:
@@ -42,10 +42,10 @@ def row(engine: Engine, question: str) -> list[float] | None:
     if not query.terms or any(t.entity and not t.known for t in query.terms):
         return None
     passages = engine.search([t.stem for t in query.terms], pipeline.CANDIDATE_PASSAGES)
-    unknown = sum(t.weight for t in query.terms if not t.known) / query.total
     for c in score_candidates(engine, query, passages):
-        if c.predicate:
-            return [c.own, c.article, unknown, c.reach, float(c.passage_rank == 0)]
+        if c.predicate:  # the candidate answer() stands or falls with
+            f = select.features(c, query)
+            return [f[n] for n in NAMES]
     return None
 
 
@@ -100,22 +100,19 @@ def main() -> None:
                 ws.append(ns.bundled_weight if name.startswith("bundled") else 1.0)
     beta = fit(np.array(xs), np.array(ys), np.array(ws))
     weights = {n: round(float(b), 2) for n, b in zip(NAMES, beta[1:], strict=True)}
-    print("logistic weights:", weights)
-    w_own, w_article = float(beta[1]), float(beta[2])
-    share = w_article / (w_own + w_article)
-    fitted = -beta[0] / (w_own + w_article)
-    print(f"ARTICLE = {share:.2f} (article / (own + article)); fitted bar {fitted:.3f}")
-    print(f"in use: ARTICLE = {select.ARTICLE}, MIN_EVIDENCE = {select.MIN_EVIDENCE}\n")
-    print("| MIN_EVIDENCE | " + " | ".join(f"{g}: declined" for g in groups) + " |")
+    print("fitted WEIGHTS =", weights, f"BIAS = {beta[0]:.2f}")
+    print(f"in use: WEIGHTS = {select.WEIGHTS} BIAS = {select.BIAS}\n")
+    print("| BIAS | " + " | ".join(f"{g}: declined" for g in groups) + " |")
     print("|---" * (len(groups) + 1) + "|")
-    for bar in np.arange(0.33, 0.50, 0.02):
+    for shift in np.arange(-1.5, 1.51, 0.25):
+        bias = beta[0] + shift
         cells = []
         for rows in groups.values():
-            declined = sum(
-                r is None or (1 - select.ARTICLE) * r[0] + select.ARTICLE * r[1] < bar for r in rows
-            ) / max(len(rows), 1)
+            declined = sum(r is None or bias + float(np.dot(beta[1:], r)) < 0 for r in rows) / max(
+                len(rows), 1
+            )
             cells.append(f"{declined:.3f}")
-        print(f"| {bar:.2f} | " + " | ".join(cells) + " |")
+        print(f"| {bias:.2f} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

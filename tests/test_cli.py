@@ -109,7 +109,7 @@ def test_conversation_mode_resolves_follow_ups(tiny_corpus: Path, tmp_path: Path
     first, second = (json.loads(line) for line in out.splitlines())
     assert code == 0 and first["answered"] and second["answered"]
     assert "4.2 million" in second["quotes"][0]["text"]
-    assert second["resolved_question"].endswith("(context: Who is Ellen Park?)")
+    assert second["resolved_question"] == "What did Ellen Park say about the cost?"
 
 
 def test_errors_are_one_line_and_non_zero(tiny_corpus: Path, tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_whole_chat_transcript(tiny_engine: Engine, tmp_path: Path) -> None:
         "Sources\n"
         "[1] Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024  (alpha.txt)\n"
         "\n"
-        "(follow-up, read as: What did she say about the cost? (context: Who is Ellen Park?))\n"
+        "(read as: What did Ellen Park say about the cost?)\n"
         "1. [1] Mayor Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million "
         "dollars.\n"
         "\n"

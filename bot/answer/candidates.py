@@ -65,19 +65,24 @@ def sentence_terms(text: str) -> tuple[str, ...]:
     return tuple(tokens.analyze(text))
 
 
+def stems_of_last(win: Sequence[Sentence]) -> frozenset[str]:
+    return frozenset(sentence_terms(win[-1].text))
+
+
 def coverage(query: Query, stems: frozenset[str]) -> float:
     return sum(t.weight for t in query.terms if t.stem in stems) / query.total
 
 
-def match(query: Query, terms: Sequence[str], avg_len: float) -> float:
+def match(query: Query, terms: Sequence[str], length: int, avg_len: float) -> float:
     """BM25 of the quote against the question with sentence IDF, divided by the
-    question's weight: 1 when a quote of average length holds every word once."""
+    question's weight: 1 when a quote of average length holds every word once. `length`
+    is the quote's own sentence's: a lead-in it needs is not held against it."""
     if not terms:
         return 0.0
     tf: dict[str, int] = {}
     for term in terms:
         tf[term] = tf.get(term, 0) + 1
-    norm = K1 * (1 - B + B * len(terms) / avg_len)
+    norm = K1 * (1 - B + B * length / avg_len)
     got = 0.0
     for q in query.terms:
         n = tf.get(q.stem, 0)
@@ -121,6 +126,12 @@ def nearby(query: Query, terms: Sequence[str]) -> float:
     return (kinds - 1) / max(best, 1)
 
 
+# "It was at Mosul's mosque that ...", "There are 2,500 ...": clefts and existentials
+# open with "it"/"there" without pointing back.
+_NOT_ANAPHORIC = re.compile(
+    r"^[“\"‘'(]*\s*(it\s+(is|was|has been)\b.*\bthat\b|there\s+(is|are|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
 _ANAPHORIC_START = re.compile(
     r"^[“\"‘'(]*\s*(but|however|he|she|it|they|this|that|these|those|his|her|its|their|"
     r"nevertheless|instead|still|yet|also|then|there|so)\b",
@@ -133,7 +144,7 @@ def needs_lead_in(text: str) -> bool:
     """A sentence opening with "But", "He", "This"... leans on the one before it - unless
     it is a quotation that names its own speaker ("“This is a big moment,” said Kino
     Gabriel"), where the opening word belongs to the speaker, not to us."""
-    if not _ANAPHORIC_START.match(text):
+    if not _ANAPHORIC_START.match(text) or _NOT_ANAPHORIC.match(text):
         return False
     if text.lstrip().startswith(("“", '"')):
         close = max(text.rfind("”"), text.rfind('"'))
@@ -162,8 +173,12 @@ def _typed(query: Query, text: str) -> bool:
         return False
     asked = {t.stem for t in query.terms}
     for m in query.answer_type.finditer(text):
-        if any(t not in asked for t in sentence_terms(m.group())):
-            return True
+        if not any(t not in asked for t in sentence_terms(m.group())):
+            continue
+        # "How many fighters?" is answered by "2,500 ISIS fighters", not "two districts".
+        if query.counted and query.counted not in tokens.analyze(text[m.end() : m.end() + 30]):
+            continue
+        return True
     return False
 
 
@@ -190,10 +205,12 @@ def score_candidates(
             own = coverage(query, stems)
             if own <= 0:
                 continue
+            if len(win) > 1 and not stems_of_last(win) & {t.stem for t in query.terms}:
+                continue  # the sentence that needs a lead-in answers nothing: no padding
             typed = any(_typed(query, s.text) for s in win)
             score = (
                 OWN * own
-                + (1 - OWN) * match(query, terms, avg_len)
+                + (1 - OWN) * match(query, terms, len(sentence_terms(win[-1].text)), avg_len)
                 + CONTEXT * context
                 + PASSAGE * share
                 + NEARBY * nearby(query, terms)

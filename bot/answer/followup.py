@@ -12,7 +12,8 @@ the chat shows ("read as: ...") are one and the same string:
     "Who destroyed the mosque?"        then "When?"
                                          ->  "When? (Who destroyed the mosque?)"
 
-A question that names its own subject stands alone and is never mixed with earlier turns.
+A question that names its own subject stands alone and is never mixed with earlier turns,
+unless a pronoun comes before that name ("What did he say about ISIS?").
 """
 
 from __future__ import annotations
@@ -107,10 +108,9 @@ def _content_words(question: str) -> list[str]:
     return tokens.analyze(question)
 
 
-def names_own_subject(question: str) -> bool:
-    """A capitalised name past the first word, or an acronym: the question stands alone."""
+def _first_name_at(question: str) -> int | None:
     name = main_name(question)
-    return name is not None and not _ELLIPSIS.match(question)
+    return question.find(name.split()[0]) if name else None
 
 
 def rewrite(question: str, history: Sequence[Turn]) -> str | None:
@@ -128,10 +128,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str | None:
         if rest:
             return f"{rest.rstrip(' ?')} ({prev.resolved})"
         return None
-    if names_own_subject(question):
-        return None
     scan = _EXISTENTIAL_THERE.sub(lambda m: "\0" * len(m.group()), question)
     pronoun = _PRONOUN.search(scan)
+    named_at = _first_name_at(question)
+    if named_at is not None and (pronoun is None or pronoun.start() > named_at):
+        # It names its own subject, and any pronoun comes after the name and points to
+        # it ("Why did Trump change his mind?"): the question stands alone.
+        return None
     word = pronoun.group().lower() if pronoun else ""
     target = (prev.place or prev.subject) if word == "there" else prev.subject
     if pronoun and target:

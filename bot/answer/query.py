@@ -36,6 +36,7 @@ class Query:
     terms: tuple[QueryTerm, ...]
     answer_type: re.Pattern[str] | None
     needs_type: bool = False  # a number or a date is asked for: a quote without one can't answer
+    counted: str | None = None  # "How many fighters ...": the stem a number must count
 
     @property
     def total(self) -> float:
@@ -114,7 +115,13 @@ def analyze(engine: Engine, question: str) -> Query:
         for stem, surface in zip(stems, surfaces, strict=True)
     )
     kind = answer_type(question)
-    return Query(question, terms, kind, kind is not None and kind.pattern in (_NUMBER, _DATE))
+    needs = kind is not None and kind.pattern in (_NUMBER, _DATE)
+    counted = _HOW_MANY.search(question)
+    noun = next(iter(tokens.analyze(counted.group(1))), None) if counted else None
+    return Query(question, terms, kind, needs, noun)
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+([^\W\d_]+)", re.IGNORECASE)
 
 
 # Answer-type cues: what kind of words the answer holds, for any English news or

@@ -192,7 +192,7 @@ async def ask_callback(
         return
     footer = f"Quoted verbatim · {len(result.sources)} source(s) · {ms:.0f} ms"
     if result.resolved_question:
-        footer = f"Follow-up, read as: {result.resolved_question} · " + footer
+        footer = f"Read as: {result.resolved_question} · " + footer
     await interaction.edit_original_response(
         embed=answer_embed(result, footer), allowed_mentions=discord.AllowedMentions.none()
     )

@@ -117,7 +117,7 @@ def answer_text(ans: Answer, numbered: bool = False) -> Text:
     `numbered` also counts the quotes (1., 2. …) so the REPL's /show N can refer to them."""
     out = Text()
     if ans.resolved_question:
-        out.append(f"(follow-up, read as: {ans.resolved_question})\n", style="dim")
+        out.append(f"(read as: {ans.resolved_question})\n", style="dim")
     if not ans.answered:
         out.append(ans.message or "The articles don't say.", style="italic")
         out.append("\n")
