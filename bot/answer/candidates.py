@@ -187,11 +187,17 @@ def max_reach(engine: Engine, query: Query) -> float:
     return sum(max(engine.passage_idf(t.stem), 0.0) for t in query.terms) * (OKAPI_K1 + 1)
 
 
+def _reach(score: float, reachable: float) -> float:
+    """The passage's score against the most the query could reach, in [0, 1]. A corpus of
+    one or two passages has no positive IDF (rank-bm25's quirk): then nothing is known."""
+    return min(max(score / reachable, 0.0), 1.0) if reachable > 0 else 1.0
+
+
 def score_candidates(
     engine: Engine, query: Query, passages: list[tuple[int, float]]
 ) -> list[Candidate]:
     best_passage = max((s for _, s in passages), default=0.0)
-    reachable = max_reach(engine, query) or 1.0
+    reachable = max_reach(engine, query)
     avg_len = engine.avg_sentence_terms
     out: list[Candidate] = []
     for rank, (pid, pscore) in enumerate(passages):
@@ -223,7 +229,7 @@ def score_candidates(
                     rank,
                     own,
                     max(context, own),
-                    pscore / reachable,
+                    _reach(pscore, reachable),
                     score,
                     stems,
                     _names_ok(query, stems | context_stems),

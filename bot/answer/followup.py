@@ -32,7 +32,9 @@ _PRONOUNS = {
     "there": "in {}",
 }
 _PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.IGNORECASE)
-_EXISTENTIAL_THERE = re.compile(r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b", re.I)
+_EXISTENTIAL_THERE = re.compile(
+    r"\bthere\s+(is|are|was|were|be|been|has|have|had)\b|\b(is|are|was|were)\s+there\b", re.I
+)
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b\W*", re.I)
 # Small words that may sit inside a name: "Grand al Nuri", "Abu Bakr al-Baghdadi".
 _NAME_PARTICLES = frozenset("al el bin ibn de del der la le van von da di of the".split())
@@ -81,7 +83,7 @@ def _names(text: str) -> list[tuple[int, str, str]]:
         if opener and tokens.term(run[0]) == "":  # "Who", "Tell", "When" open it
             run = run[1:]
         before = words[i - 1][0].lower() if i > 0 else ""
-        if run and before == "the" and j < len(words):
+        if run and before == "the" and j < len(words) and not "".join(run).isupper():
             noun = words[j][0].rstrip(".'’")
             if noun.isalpha() and noun.islower() and tokens.term(noun):
                 run = ["the", *run, noun]

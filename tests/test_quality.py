@@ -1,0 +1,144 @@
+"""Answer quality mechanisms that hold on any corpus: spelling neighbours, follow-ups
+rewritten into standalone questions, quotes that each answer, no padding, no synonym table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer.conversation import Conversation
+from bot.answer.followup import Turn, main_name, rewrite
+from bot.answer.pipeline import answer
+from bot.index.engine import Engine
+from bot.opening import open_engine
+
+from .conftest import ROOT, quiet, write
+
+
+# -- spelling neighbours ------------------------------------------------------------------
+def test_a_misspelt_name_is_read_as_the_corpus_spelling(tiny_engine: Engine) -> None:
+    ans = answer(tiny_engine, "What did Mayor Elen Park say about the cost?")
+    assert ans.answered and "4.2 million dollars" in ans.quotes[0].text
+    assert ans.resolved_question == "What did Mayor Ellen Park say about the cost?"
+
+
+def test_a_name_too_far_from_any_word_declines_with_a_suggestion(tiny_engine: Engine) -> None:
+    ans = answer(tiny_engine, "What did Omar Dyaaz say about the families?")
+    assert not ans.answered
+    assert ans.message is not None and "They never mention Dyaaz" in ans.message
+    assert "Did you mean Diaz?" in ans.message
+
+
+def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "a.txt", "Kurdish Forces Advance\n\nKurdish forces advanced on the town.\n")
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    ans = answer(engine, "Where did Turkish forces advance?")
+    assert not ans.answered and "They never mention Turkish" in (ans.message or "")
+
+
+# -- follow-ups -----------------------------------------------------------------------------
+def _turn(question: str, subject: str | None, place: str | None = None) -> Turn:
+    return Turn(question, question, subject, place, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Who is Mustafa Bali?", "Mustafa Bali"),
+        ("Tell me about the Grand al Nuri mosque.", "the Grand al Nuri mosque"),
+        ("When did the SDF break into Raqqa?", "SDF"),
+        ("Who destroyed the mosque?", None),
+        ("When?", None),
+    ],
+)
+def test_main_name(text: str, name: str | None) -> None:
+    assert main_name(text) == name
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        (_turn("Who is Mustafa Bali?", "Mustafa Bali"), "Who does he speak for?",
+         "Who does Mustafa Bali speak for?"),
+        (_turn("Who is Rupert Colville?", "Rupert Colville"), "What did he warn about?",
+         "What did Rupert Colville warn about?"),
+        (_turn("Tell me about the Nuri mosque.", "the Nuri mosque"), "How old is it?",
+         "How old is the Nuri mosque?"),
+        (_turn("Who is Haider al-Abadi?", "Haider al-Abadi"), "What did his forces do?",
+         "What did Haider al-Abadi's forces do?"),
+        (_turn("When did the SDF break into Raqqa?", "SDF", "Raqqa"),
+         "How many extremists are fighting there?",
+         "How many extremists are fighting in Raqqa?"),
+        (_turn("How many fighters remain in Mosul?", "Mosul", "Mosul"), "And in Raqqa?",
+         "How many fighters remain in Raqqa?"),
+        (_turn("Who destroyed the mosque?", None), "When?", "When? (Who destroyed the mosque?)"),
+        (_turn("Who is Kino Gabriel?", "Kino Gabriel"), "What did he say about ISIS?",
+         "What did Kino Gabriel say about ISIS?"),
+    ],
+)  # fmt: skip
+def test_follow_ups_are_rewritten_into_standalone_questions(
+    previous: Turn, question: str, expected: str
+) -> None:
+    assert rewrite(question, [previous]) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did Iraqi forces launch the battle for Mosul?",  # names its own subject
+        "Why did Trump change his mind?",  # the pronoun points to the question's own name
+        "Where is there a tent camp?",  # existential "there"
+    ],
+)
+def test_questions_that_stand_alone_are_not_rewritten(question: str) -> None:
+    assert rewrite(question, [_turn("Who is Mustafa Bali?", "Mustafa Bali", "Baghouz")]) is None
+
+
+def test_the_rewrite_is_what_is_searched_and_shown(bundled_engine: Engine) -> None:
+    conv = Conversation(bundled_engine)
+    conv.ask("Who is Rupert Colville?")
+    ans = conv.ask("What did he warn about?")
+    assert ans.resolved_question == "What did Rupert Colville warn about?"
+    assert ans.answered and "alarming rise in threats" in ans.quotes[0].text
+    # the next turn carries the rewritten question, not the bare "What did he warn about?"
+    third = conv.ask("When?")
+    assert third.resolved_question == "When? (What did Rupert Colville warn about?)"
+
+
+def test_a_follow_up_may_quote_the_sentence_of_the_turn_before(bundled_engine: Engine) -> None:
+    conv = Conversation(bundled_engine)
+    first = conv.ask("What did Kino Gabriel say about ISIS?")
+    again = conv.ask("What did he say about ISIS?")
+    assert first.quotes[0].text == again.quotes[0].text
+
+
+# -- every quote answers ------------------------------------------------------------------
+def test_later_quotes_keep_to_the_question(bundled_engine: Engine) -> None:
+    ans = answer(bundled_engine, "How many fighters remain in Raqqa?", top=3)
+    assert "2,500 ISIS fighters" in ans.quotes[0].text
+    # no quote about fighters in Mosul, and no count of districts
+    for q in ans.quotes[1:]:
+        assert "Raqqa" in bundled_engine.passage_text(q.passage_id)
+        assert "districts" not in q.text
+
+
+def test_no_neighbour_is_joined_to_pad_a_quote(bundled_engine: Engine) -> None:
+    ans = answer(bundled_engine, "Where did Baghdadi make his only known public appearance?")
+    # "It was at Mosul's al-Nuri mosque that ..." is a cleft, not a pronoun pointing back
+    assert ans.quotes[0].text.startswith("It was at Mosul's al-Nuri mosque")
+    for q in ans.quotes:
+        assert len(q.sent_ids) == 1
+
+
+def test_a_lead_in_joins_only_when_the_leaning_sentence_answers(tiny_engine: Engine) -> None:
+    ans = answer(tiny_engine, "Who is Ellen Park?")
+    assert ans.quotes[0].text == "Mayor Ellen Park cut the ribbon at noon."
+
+
+def test_no_hand_written_synonym_table_remains() -> None:
+    assert not (ROOT / "bot" / "answer" / "expand.py").exists()
+    source = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot").rglob("*.py"))
+    for group in ("mosque minaret", "tweeted tweet twitter", "iraq iraqi iraqis"):
+        assert group not in source
