@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..index.engine import Engine
@@ -34,12 +34,14 @@ from ..ingest import tokens
 from ..records import Sentence
 from .query import Query
 
-OWN = 0.5
-CONTEXT = 0.3
-PASSAGE = 0.10
-NEARBY = 0.10
-TYPE = 0.2
-TYPE_HARD = 0.2
+RANK = {
+    "own": 0.5,
+    "match": 0.5,
+    "context": 0.3,
+    "passage": 0.1,
+    "nearby": 0.1,
+    "typed": 0.2,
+}
 K1, B = 1.2, 0.3  # tf saturation and length normalisation of `match`
 OKAPI_K1 = 1.5  # the passage index's k1: a term's most a passage can score is idf·(k1 + 1)
 
@@ -58,6 +60,7 @@ class Candidate:
     predicate: bool  # a word of the question that is not a name matched (or none exist)
     typed: bool = False  # holds what the question asks for (a number, a date, a name)
     article: float = 0.0  # share held by the top passages of the quote's article together
+    features: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=65536)
@@ -196,51 +199,67 @@ def _reach(score: float, reachable: float) -> float:
 def score_candidates(
     engine: Engine, query: Query, passages: list[tuple[int, float]]
 ) -> list[Candidate]:
+    """Every candidate of the top passages, described by its features and ranked by
+    score = Σ RANK[f]·feature (ties: the earlier sentence, the shorter quote)."""
     best_passage = max((s for _, s in passages), default=0.0)
     reachable = max_reach(engine, query)
     avg_len = engine.avg_sentence_terms
+    asked = {t.stem for t in query.terms}
     out: list[Candidate] = []
     for rank, (pid, pscore) in enumerate(passages):
-        share = pscore / best_passage if best_passage > 0 else 0.0
         sents = engine.passage_sentences(pid)
         context_stems = frozenset().union(*(sentence_terms(s.text) for s in sents))
         context = coverage(query, context_stems)
-        for win in windows(engine, sents):
+        for pos, win in enumerate(windows(engine, sents)):
             terms = tuple(t for s in win for t in sentence_terms(s.text))
             stems = frozenset(terms)
             own = coverage(query, stems)
             if own <= 0:
                 continue
-            if len(win) > 1 and not stems_of_last(win) & {t.stem for t in query.terms}:
+            if len(win) > 1 and not stems_of_last(win) & asked:
                 continue  # the sentence that needs a lead-in answers nothing: no padding
+            length = len(sentence_terms(win[-1].text))
             typed = any(_typed(query, s.text) for s in win)
-            score = (
-                OWN * own
-                + (1 - OWN) * match(query, terms, len(sentence_terms(win[-1].text)), avg_len)
-                + CONTEXT * context
-                + PASSAGE * share
-                + NEARBY * nearby(query, terms)
-                + (TYPE_HARD if query.needs_type else TYPE) * typed
-            )
+            feats = {
+                "own": own,
+                "match": match(query, terms, length, avg_len),
+                "context": max(context, own),
+                "passage": pscore / best_passage if best_passage > 0 else 0.0,
+                "reach": _reach(pscore, reachable),
+                "nearby": nearby(query, terms),
+                "typed": float(typed),
+                "typed_hard": float(typed and query.needs_type),
+                "leadin": float(len(win) > 1),
+                "length": min(length / avg_len, 3.0) if avg_len else 1.0,
+                "first": float(pos == 0),
+                "matched": len(stems & asked) / len(asked),
+                "names": float(_names_ok(query, stems | context_stems)),
+            }
             out.append(
                 Candidate(
                     win,
                     pid,
                     rank,
                     own,
-                    max(context, own),
-                    _reach(pscore, reachable),
-                    score,
+                    feats["context"],
+                    feats["reach"],
+                    0.0,
                     stems,
                     _names_ok(query, stems | context_stems),
                     _predicate(query, stems),
                     typed,
+                    features=feats,
                 )
             )
     by_doc: dict[int, frozenset[str]] = {}
     for c in out:
         doc = c.sents[-1].doc_id
         by_doc[doc] = by_doc.get(doc, frozenset()) | c.stems
-    out = [replace(c, article=coverage(query, by_doc[c.sents[-1].doc_id])) for c in out]
-    out.sort(key=lambda c: (-c.score, c.sents[0].sent_id, len(c.sents)))
-    return out
+    scored = []
+    for c in out:
+        article = coverage(query, by_doc[c.sents[-1].doc_id])
+        feats = {**c.features, "article": article}
+        score = sum(RANK.get(k, 0.0) * v for k, v in feats.items())
+        scored.append(replace(c, article=article, score=score, features=feats))
+    scored.sort(key=lambda c: (-c.score, c.sents[0].sent_id, len(c.sents)))
+    return scored
