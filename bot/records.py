@@ -1,8 +1,10 @@
 """Small frozen records passed between pipeline stages.
 
-Offsets are character offsets into the *decoded* source file (`Document.raw`), so any
-quote can be traced back to the exact place it came from; `text` fields are that span
-with whitespace collapsed, which is the only change ever made to quoted words.
+Offsets are character offsets into an article's *text as the bot extracted it*
+(`CleanDoc.raw`: the decoded file, or the main text of a web page or Markdown file, with
+furniture lines removed and a blank line between paragraphs - what `python -m bot
+article` shows), so any quote can be traced back to the exact place it came from; `text`
+fields are that span with whitespace collapsed, the only change ever made to quoted words.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class CleanDoc:
 
     doc_id: int
     meta: DocMeta
-    raw: str  # the decoded file text; every offset points into this
+    raw: str  # the article's cleaned text (see the module docstring); offsets point into it
     paragraphs: tuple[tuple[Span, ...], ...]  # each paragraph is one or more body spans
     dropped: tuple[tuple[str, str], ...] = ()  # (reason, line) pairs: why lines were cut
     decode_errors: int = 0

@@ -131,11 +131,15 @@ def test_article_without_metadata_takes_title_from_text() -> None:
     assert doc.meta.publisher is None and doc.meta.published is None
 
 
-def test_spans_point_into_the_raw_text() -> None:
-    raw = "Title Of The Story Here\n\nFirst line of text.{adtag} More.\n"
+def test_spans_point_into_the_cleaned_text() -> None:
+    raw = (
+        "Title Of The Story Here\n\nFirst line of text.{adtag} More.\n\n"
+        "Image: a caption\n\nLast.\n"
+    )
     doc = clean_document(0, "t.txt", raw, None)
-    pieces = [raw[s.start : s.end] for para in doc.paragraphs for s in para]
-    assert pieces == ["First line of text.", "More."]
+    assert doc.raw == "First line of text. More.\n\nLast.\n"  # what is indexed and shown
+    pieces = [doc.raw[s.start : s.end] for para in doc.paragraphs for s in para]
+    assert pieces == ["First line of text. More.", "Last."]
 
 
 def test_odd_encodings_and_control_characters_are_reported() -> None:

@@ -29,15 +29,18 @@ ARTICLE_TEXT = st.text(
 @given(ARTICLE_TEXT)
 def test_cleaning_and_splitting_never_crash_nor_change_words(raw: str) -> None:
     doc = clean_document(0, "x.txt", raw, None)
+    text = doc.raw  # the cleaned text every offset points into
     passages, sentences = segment([doc], SPLITTER)
     for s in sentences:
-        assert s.text == collapse(raw[s.start : s.end])  # every word verbatim, in place
-        assert s.text and s.text in collapse(raw)
+        assert s.text == collapse(text[s.start : s.end])  # every word verbatim, in place
+        assert s.text and s.text in collapse(text)
     for p in passages:
-        assert 0 <= p.start <= p.end <= len(raw)
+        assert 0 <= p.start <= p.end <= len(text)
+    # Cleaning only removes: every word it keeps is a word of the input.
+    assert all(w in raw for w in text.split())
     # No character of a kept paragraph is lost or changed on its way into sentences (only
     # whitespace may differ: Punkt may split "??" into "?" and "?").
-    kept = "".join(raw[sp.start : sp.end] for para in doc.paragraphs for sp in para)
+    kept = "".join(text[sp.start : sp.end] for para in doc.paragraphs for sp in para)
     assert "".join(kept.split()) == "".join("".join(s.text for s in sentences).split())
 
 

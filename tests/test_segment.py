@@ -85,8 +85,10 @@ def test_passages_merge_short_and_split_long_paragraphs(splitter: SentenceSplitt
     assert len(passages) >= 4
     assert max(words) <= PASSAGE_MAX_WORDS
     assert words[0] > len("Short paragraph number 0 is here.".split())  # merged
+    text = doc.raw  # the cleaned text: the headline is metadata, not body
+    assert not text.startswith("A Title")
     for p in passages:  # offsets are exact and ids consistent
-        assert raw[p.start : p.end].startswith(sents[p.first_sent].text[:10])
+        assert text[p.start : p.end].startswith(sents[p.first_sent].text[:10])
         assert all(s.passage_id == p.passage_id for s in sents[p.first_sent : p.last_sent])
     for s in sents:
-        assert " ".join(raw[s.start : s.end].split()) == s.text
+        assert " ".join(text[s.start : s.end].split()) == s.text

@@ -19,7 +19,7 @@ def load_article(
         return exc.strerror or type(exc).__name__
     except ValueError as exc:
         return str(exc)
-    doc = clean_document(doc_id, name, art.text, metadata.get(name), art.decode_errors)
+    doc = clean_document(doc_id, name, art.text, metadata.get(name), art.decode_errors, art.found)
     if not doc.paragraphs:
         return "no article text after cleaning"
     return doc, art

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
+from .dates import find_date
+from .found import Found, merge
 
 _AGENCIES = (
     r"Reuters(?: TV)?|AFP|AP(?: Photo)?|Associated Press|Getty(?: Images)?|EPA(?:-EFE)?|"
@@ -101,6 +103,8 @@ BRAND_LINE_MAX_WORDS = 25  # a short line naming the outlet is the outlet talkin
 LABEL_MAX_WORDS = 5  # a line this short with no sentence end is a label or subhead
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30  # a first line this long may be the headline
 BYLINE_MAX_CHARS = 120
+DATELINE_MAX_WORDS = 10  # "Updated 10:15 a.m. ET, Mon March 25, 2019" and no longer
+_TERMINAL_SENTENCE = re.compile(r"[a-z]{3,}[.!?]$")  # a line ending a sentence is prose
 
 
 class _Line(NamedTuple):  # a tuple: made for every line of every article, so made fast
@@ -217,13 +221,27 @@ def _looks_like_title(text: str) -> bool:
 
 
 def clean_document(
-    doc_id: int, name: str, raw: str, meta: DocMeta | None, decode_errors: int = 0
+    doc_id: int,
+    name: str,
+    raw: str,
+    meta: DocMeta | None,
+    decode_errors: int = 0,
+    found: Found | None = None,
 ) -> CleanDoc:
-    """Split a decoded article into metadata and body paragraphs; furniture is dropped."""
-    brand = _brand(meta.publisher if meta else None)
-    meta_title = _norm(meta.title) if meta else None
+    """Split an article's text into metadata and body paragraphs; furniture is dropped.
+
+    The body is returned as text of its own - the kept lines, a blank line between
+    paragraphs - and every offset from here on points into it: it is what the bot
+    indexes, quotes and shows (`python -m bot article`). A headline, a byline and a
+    dateline found on the way fill in the metadata that `meta` (metadata.json) and
+    `found` (the page's or front matter's) leave out."""
+    found = found or Found()
+    brand = _brand((meta.publisher if meta else None) or found.publisher)
+    given_title = meta.title if meta else found.title
+    meta_title = _norm(given_title) if given_title else None
     title: str | None = None
     byline: str | None = None
+    dateline: str | None = None
     paragraphs: list[tuple[Span, ...]] = []
     dropped: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -237,8 +255,11 @@ def clean_document(
             reason, title = "headline", title or text
         elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
             reason, byline = "byline", byline or m.group("who").strip()
+            dateline = dateline or find_date(m.group("rest") or "")
         else:
             reason = classify_line(text, brand)
+        if reason in (None, "timestamp") and not paragraphs and (day := _dateline(text)):
+            reason, dateline = "dateline", dateline or day
         if (
             reason is None
             and title is None
@@ -261,16 +282,40 @@ def clean_document(
             paragraphs.append(tuple(spans))
         else:
             dropped.append(("photo credit", text))
-    if meta is None:
-        meta = DocMeta(doc=name, title=title or _fallback_title(name, raw, paragraphs))
+    fallback = title or _fallback_title(name, raw, paragraphs)
+    own = Found(title=title, byline=byline, published=dateline)
+    body, kept = _body(raw, paragraphs)
     return CleanDoc(
         doc_id=doc_id,
-        meta=meta,
-        raw=raw,
-        paragraphs=tuple(paragraphs),
+        meta=merge(name, meta, found | own, fallback),
+        raw=body,
+        paragraphs=kept,
         dropped=tuple(dropped),
         decode_errors=decode_errors,
     )
+
+
+def _dateline(text: str) -> str | None:
+    """The date of a short line that is mostly a date: "June 29, 2017", "Updated 3 May
+    2019 10:15 ET", "Posted: 2019-03-23"."""
+    if len(text.split()) > DATELINE_MAX_WORDS or _TERMINAL_SENTENCE.search(text):
+        return None
+    return find_date(text)
+
+
+def _body(raw: str, paragraphs: list[tuple[Span, ...]]) -> tuple[str, tuple[tuple[Span, ...], ...]]:
+    """The kept text, a blank line between paragraphs, and each paragraph's span in it."""
+    parts: list[str] = []
+    spans: list[tuple[Span, ...]] = []
+    pos = 0
+    for para in paragraphs:
+        text = " ".join(raw[s.start : s.end] for s in para)
+        if parts:
+            pos += 2  # "\n\n"
+        spans.append((Span(pos, pos + len(text)),))
+        parts.append(text)
+        pos += len(text)
+    return "\n\n".join(parts) + ("\n" if parts else ""), tuple(spans)
 
 
 def _fallback_title(name: str, raw: str, paragraphs: list[tuple[Span, ...]]) -> str:

@@ -13,27 +13,32 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import rule_settings
 from ..errors import CorpusError
 from ..records import DocMeta
-from .html import html_to_text
+from .found import Found, clip, date_of
+from .html import read_html
+from .markdown import read_markdown
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_FILE = "metadata.json"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are skipped: not an article
+JUNK_SHARE = 0.2  # a "text" file with more replacement characters than this is binary junk
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class RawArticle:
     name: str  # path relative to the corpus folder, with "/" separators
-    text: str  # decoded text; control characters replaced by spaces (offsets unchanged)
+    text: str  # the article's text: decoded, and extracted from HTML or Markdown
     sha256: str
     decode_note: str | None  # e.g. "12 undecodable bytes replaced"
     decode_errors: int
+    found: Found = field(default_factory=Found)  # metadata the file carries itself
+    notes: tuple[str, ...] = ()  # what was dropped from that metadata, and why
 
 
 @dataclass(frozen=True)
@@ -140,29 +145,21 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
     out: dict[str, DocMeta] = {}
     warnings: list[str] = []
     for name, entry in entries.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+        title = entry.get("title") if isinstance(entry, dict) else None
+        if not isinstance(title, str) or not title.strip():
             warnings.append(f'ignored metadata for {name}: needs at least a "title" string')
             continue
+        notes: list[str] = []
         out[name] = DocMeta(
             doc=name,
-            title=entry["title"],
-            publisher=_str_or_none(entry.get("publisher")),
-            published=_date_or_none(entry.get("published")),
-            byline=_str_or_none(entry.get("byline")),
-            url=_str_or_none(entry.get("url")),
+            title=clip(title, "title", notes) or title,
+            publisher=clip(entry.get("publisher"), "publisher", notes),
+            published=date_of(entry.get("published"), notes),
+            byline=clip(entry.get("byline"), "byline", notes),
+            url=clip(entry.get("url"), "url", notes),
         )
+        warnings.extend(f"metadata for {name}: {n}" for n in notes)
     return out, hashlib.sha256(data).hexdigest(), warnings
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _date_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and _ISO_PARTIAL.match(value) else None
 
 
 def read_article(folder: Path, name: str) -> RawArticle:
@@ -180,9 +177,16 @@ def read_article(folder: Path, name: str) -> RawArticle:
             raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         data = path.read_bytes()
     text, note, errors = decode(data)
-    if name.lower().endswith((".html", ".htm")):
-        text = html_to_text(text)
-    return RawArticle(name, text, hashlib.sha256(data).hexdigest(), note, errors)
+    if len(text) >= 64 and errors > JUNK_SHARE * len(text):
+        raise ValueError(f"mostly undecodable bytes ({errors:,} of {len(text):,}): not text")
+    found, notes = Found(), list[str]()
+    lower = name.lower()
+    if lower.endswith((".html", ".htm")):
+        text, found, notes = read_html(text)
+    elif lower.endswith(".md"):
+        text, found, notes = read_markdown(text)
+    sha = hashlib.sha256(data).hexdigest()
+    return RawArticle(name, text, sha, note, errors, found, tuple(notes))
 
 
 def decode(data: bytes) -> tuple[str, str | None, int]:

@@ -20,7 +20,8 @@ from typing import Any
 from ..answer.conversation import Conversation
 from ..errors import BotError, EvalFileError
 from ..index.engine import Engine
-from ..ingest.corpus import read_article
+from ..ingest.article import load_article
+from ..ingest.corpus import list_corpus
 from ..ingest.segment import collapse
 from ..records import Answer
 
@@ -134,11 +135,18 @@ def is_correct(case: Case, text: str, doc: str) -> bool:
 
 
 class Verbatim:
-    """Checks quotes against the cited files, decoding each file once."""
+    """Checks quotes against the cited articles' text as the bot extracts it (what
+    `python -m bot article` shows), read afresh from the corpus folder, once per file. It
+    also checks that `start`/`end` point at the quote in that text."""
 
     def __init__(self, corpus_dir: Path) -> None:
         self.corpus_dir = corpus_dir
         self._texts: dict[str, str] = {}
+        self._raw: dict[str, str] = {}
+        try:
+            self._metadata = list_corpus(corpus_dir)[0].metadata
+        except BotError:
+            self._metadata = {}
 
     def problems(self, ans: Answer) -> list[str]:
         out = []
@@ -148,14 +156,15 @@ class Verbatim:
                 out.append(f"quote cites [{q.citation}] but no source {q.doc} has that number")
             if collapse(q.text) not in self._text(q.doc):
                 out.append(f"not verbatim in {q.doc}: {q.text[:80]}")
+            elif collapse(self._raw[q.doc][q.start : q.end]) != collapse(q.text):
+                out.append(f"start/end do not point at the quote in {q.doc}: {q.text[:60]}")
         return out
 
     def _text(self, doc: str) -> str:
         if doc not in self._texts:
-            try:
-                self._texts[doc] = collapse(read_article(self.corpus_dir, doc).text)
-            except (OSError, ValueError):
-                self._texts[doc] = ""
+            loaded = load_article(self.corpus_dir, doc, 0, self._metadata)
+            self._raw[doc] = "" if isinstance(loaded, str) else loaded[0].raw
+            self._texts[doc] = collapse(self._raw[doc])
         return self._texts[doc]
 
 

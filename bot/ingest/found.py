@@ -1,0 +1,103 @@
+"""Metadata an article carries itself: a page's `<meta>` and JSON-LD, Markdown front
+matter, or a byline and a dateline in plain text. It fills in what `metadata.json` leaves
+out; `metadata.json` always wins, field by field. Pure functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+from ..records import DocMeta
+from .dates import valid_iso
+
+MAX_FIELD = 300  # characters: a title or a name longer than this is clipped, with a note
+
+# Front-matter keys people use for each field, most specific first.
+_KEYS = {
+    "title": ("title", "headline"),
+    "publisher": ("publisher", "source", "site", "site_name", "sitename", "outlet"),
+    "published": ("date", "published", "publish_date", "pubdate", "date_published"),
+    "byline": ("author", "authors", "byline", "by"),
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """Metadata found in the article itself; every field may be missing."""
+
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # ISO, possibly partial
+    byline: str | None = None
+
+    def __or__(self, other: Found) -> Found:
+        """Fields of `self`, with `other`'s where `self` has none."""
+        return Found(
+            **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)}
+        )
+
+
+def clip(value: object, name: str, notes: list[str]) -> str | None:
+    """A usable text field: a non-empty string on one line, clipped to MAX_FIELD."""
+    if isinstance(value, list | tuple):  # "authors: [A, B]"
+        value = ", ".join(str(v) for v in value if isinstance(v, str | int | float))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text:
+        return None
+    if len(text) > MAX_FIELD:
+        notes.append(f"{name} longer than {MAX_FIELD} characters: clipped")
+        text = text[: MAX_FIELD - 1].rstrip() + "…"
+    return text
+
+
+def date_of(value: object, notes: list[str]) -> str | None:
+    """An ISO date, or None with a note when a value was given but is no real date."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):  # YAML reads 2019-03-23 as a date object
+        value = str(value)
+    iso = valid_iso(value)
+    if iso is None:
+        notes.append(f"date {value[:40]!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD date: dropped")
+    return iso
+
+
+def from_mapping(data: Mapping[str, object]) -> tuple[Found, list[str]]:
+    """Front matter (or any key/value metadata) -> Found, with notes on what was dropped."""
+    notes: list[str] = []
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    picked: dict[str, object] = {}
+    for field, keys in _KEYS.items():
+        picked[field] = next((lowered[k] for k in keys if lowered.get(k) not in (None, "")), None)
+    return (
+        Found(
+            title=clip(picked["title"], "title", notes),
+            publisher=clip(picked["publisher"], "publisher", notes),
+            published=date_of(picked["published"], notes),
+            byline=clip(picked["byline"], "byline", notes),
+        ),
+        notes,
+    )
+
+
+def merge(doc: str, given: DocMeta | None, found: Found, fallback_title: str) -> DocMeta:
+    """metadata.json's entry, filled in from what the article says about itself."""
+    if given is None:
+        return DocMeta(
+            doc=doc,
+            title=found.title or fallback_title,
+            publisher=found.publisher,
+            published=found.published,
+            byline=found.byline,
+        )
+    return replace(
+        given,
+        publisher=given.publisher or found.publisher,
+        published=given.published or found.published,
+        byline=given.byline or found.byline,
+    )

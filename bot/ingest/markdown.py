@@ -1,0 +1,87 @@
+"""Markdown articles -> plain text and front-matter metadata.
+
+The front matter (a YAML block between `---` lines at the top) becomes metadata and is
+never indexed. The rest is parsed with markdown-it (CommonMark) and reduced to its text:
+headings, emphasis, links and images become the words they show, one paragraph per
+block, so `#`, `**` or `[text](url)` never reach a quote. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..digest import rule_settings
+from .found import Found, from_mapping
+
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+)
+MAX_FRONT_MATTER = 64 * 1024  # larger is not front matter but a document: left as text
+_BLOCK_ENDS = frozenset(
+    "paragraph_close heading_close list_item_close blockquote_close table_close tr_close".split()
+)
+_PARSER = MarkdownIt("commonmark").enable("table")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
+    """(front matter as a mapping, the rest of the text, a note when it was unusable)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text, None
+    rest = text[m.end() :]
+    if len(m.group(1)) > MAX_FRONT_MATTER:
+        return {}, rest, "front matter too large: ignored"
+    import yaml  # only Markdown with front matter needs it
+
+    try:
+        data = yaml.safe_load(m.group(1))
+    except (yaml.YAMLError, RecursionError) as exc:
+        return {}, rest, f"front matter is not YAML ({type(exc).__name__}): ignored"
+    if not isinstance(data, dict):
+        return {}, rest, "front matter is not a mapping: ignored"
+    return data, rest, None
+
+
+def to_text(markdown: str) -> str:
+    """The visible text of a Markdown document, one block per paragraph."""
+    out: list[str] = []
+    current: list[str] = []
+    for token in _PARSER.parse(markdown):
+        if token.type == "inline":
+            current.append(_inline(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            current.append(token.content.strip())
+        if token.type in _BLOCK_ENDS or token.type in ("fence", "code_block"):
+            block = " ".join(p for p in current if p).strip()
+            if block:
+                out.append(block)
+            current = []
+    return "\n\n".join(out) + ("\n" if out else "")
+
+
+def _inline(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "image":  # its alt text is what the page says in its place
+            parts.append(_inline(child.children or []))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "html_inline":
+            continue
+    return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
+
+
+def read_markdown(text: str) -> tuple[str, Found, list[str]]:
+    """(plain text, metadata from the front matter, notes)."""
+    front, body, note = split_front_matter(text)
+    found, notes = from_mapping(front)
+    return to_text(body), found, [note, *notes] if note else notes
+
+
+SETTINGS = rule_settings("newsqa-markdown", vars())
