@@ -61,7 +61,7 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "promo",
-            r"newsletter|\bsign up\b|\bsubscribe\b|subscription|emailed to you|"
+            r"newsletter|\bsign up\b|\bsubscribe\b|\bsubscriptions?\b|emailed to you|"
             r"delivered to your door|ad-free|click here|app updates|download (our|the) app|"
             r"follow us on|top stories",
         ),
@@ -82,6 +82,38 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("tags", r"^tags?\b\s*:?\s+\S"),
         ("copyright", r"^(copyright|©)|all rights reserved"),
+        (
+            "cookie notice",
+            r"\bcookies?\b.*\b(use|uses|accept|consent|policy|settings|agree|preferences)\b|"
+            r"\b(accept|agree to|consent to)\b.*\bcookies?\b|"
+            r"by (continuing|using|browsing)( to (use|browse))? (this|our) (site|website)|"
+            r"\b(privacy|cookie) (policy|settings|preferences|notice)\b.*"
+            r"\b(read|see|update|manage)",
+        ),
+        (
+            "share bar",
+            r"^((share|tweet|e-?mail|print|copy link|save|facebook|twitter|x|linkedin|whatsapp|"
+            r"pinterest|reddit|telegram|messenger|flipboard|threads|bluesky)\b[\s|·•/,:]*){2,}$|"
+            r"^(share|post|send) (this )?(on|to|via|with) (facebook|twitter|x|linkedin|whatsapp|"
+            r"e-?mail|reddit)\b",
+        ),
+        (
+            "advertisement",
+            r"^(story continues below( this)?( advertisement)?|continue reading (below|the main "
+            r"story)|sponsored( content| by\b.*)?|paid (post|content)|advert(isement)?)$",
+        ),
+        (
+            "photo credit",
+            r"^(photo|image|picture|photograph|video)( credit)?s?\s*(:|by\b|courtesy\b)|"
+            r"^image (caption|copyright)\b|"
+            r"^(credit|courtesy|source)\s*:\s*\S|\((photo|image|credit|picture)s?\b[^)]*\)$",
+        ),
+        (
+            "author bio",
+            r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3} (is|was) (a|an|the) ([\w-]+ ){0,4}"
+            r"(reporter|correspondent|writer|editor|journalist|columnist|contributor|"
+            r"producer|author)\b.{0,200}$",
+        ),
     )
 )
 # After one of these, the rest of the page is footer: bios, comments, promos, links.
@@ -162,7 +194,7 @@ def classify_line(text: str, brand: str | None = None) -> str | None:
     if (
         brand
         and len(text.split()) <= BRAND_LINE_MAX_WORDS
-        and re.search(rf"\b{re.escape(brand)}\b", text)
+        and re.match(rf"(the\s+)?{re.escape(brand)}\b", text, re.IGNORECASE)
     ):
         return "promo"  # the outlet talking about itself: "Newsweek is committed to ..."
     if text.lstrip().startswith(("•", "·", "▪")) and not _TERMINAL.search(text):
