@@ -19,6 +19,16 @@ from .index.fresh import check_fresh
 from .index.store import IndexData
 from .progress import Progress, no_progress
 
+WHERE = "give one with --corpus DIR or NEWSQA_CORPUS"
+
+
+def check_corpus_dir(corpus_dir: Path) -> None:
+    """A one-line error naming the ways to point the bot at a corpus."""
+    if not corpus_dir.exists():
+        raise CorpusError(f"corpus folder not found: {corpus_dir} ({WHERE})")
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus path is a file, not a folder: {corpus_dir} ({WHERE})")
+
 
 def open_index(
     corpus_dir: Path,
@@ -27,8 +37,7 @@ def open_index(
     progress: Progress = no_progress,
 ) -> IndexData:
     """Open the index for `corpus_dir`, rebuilding it first when needed."""
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder not found: {corpus_dir}")
+    check_corpus_dir(corpus_dir)
     try:
         data = store.load(index_dir)
         check_fresh(data, corpus_dir)

@@ -13,12 +13,22 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def default_corpus() -> Path:
-    """$NEWSQA_CORPUS, else ./corpus, else the corpus bundled next to the package."""
+    """$NEWSQA_CORPUS, else ./corpus, else the sample corpus: the checkout's corpus/ when
+    running from a checkout, else the copy installed with the package."""
     env = os.environ.get("NEWSQA_CORPUS")
     if env:
         return Path(env)
     here = Path("corpus")
-    return here if here.is_dir() else _REPO / "corpus"
+    if here.is_dir():
+        return here
+    if (_REPO / "corpus").is_dir() and (_REPO / "pyproject.toml").is_file():
+        return _REPO / "corpus"
+    return sample_corpus()
+
+
+def sample_corpus() -> Path:
+    """The five sample articles installed with the package (bot.sample_corpus)."""
+    return Path(__file__).resolve().parent / "sample_corpus"
 
 
 def default_index(corpus: Path) -> Path:

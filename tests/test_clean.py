@@ -133,8 +133,7 @@ def test_article_without_metadata_takes_title_from_text() -> None:
 
 def test_spans_point_into_the_cleaned_text() -> None:
     raw = (
-        "Title Of The Story Here\n\nFirst line of text.{adtag} More.\n\n"
-        "Image: a caption\n\nLast.\n"
+        "Title Of The Story Here\n\nFirst line of text.{adtag} More.\n\nImage: a caption\n\nLast.\n"
     )
     doc = clean_document(0, "t.txt", raw, None)
     assert doc.raw == "First line of text. More.\n\nLast.\n"  # what is indexed and shown

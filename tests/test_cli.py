@@ -121,7 +121,10 @@ def test_errors_are_one_line_and_non_zero(tiny_corpus: Path, tmp_path: Path) -> 
     code, _, err = run(
         ["ask", "bridge", "--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "i")]
     )
-    assert code == 1 and err == f"error: corpus folder not found: {tmp_path / 'missing'}\n"
+    assert code == 1 and err == (
+        f"error: corpus folder not found: {tmp_path / 'missing'} "
+        "(give one with --corpus DIR or NEWSQA_CORPUS)\n"
+    )
     code, _, err = run(["ask", "--top", "0", "bridge", *dirs(tiny_corpus, tmp_path)])
     assert code == 2 and "Traceback" not in err
 

@@ -85,6 +85,7 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "cookie notice",
             r"\bcookies?\b.*\b(use|uses|accept|consent|policy|settings|agree|preferences)\b|"
+            r"\b(we|this (site|website)|our (site|website)) uses? cookies\b|"
             r"\b(accept|agree to|consent to)\b.*\bcookies?\b|"
             r"by (continuing|using|browsing)( to (use|browse))? (this|our) (site|website)|"
             r"\b(privacy|cookie) (policy|settings|preferences|notice)\b.*"

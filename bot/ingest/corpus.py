@@ -53,9 +53,14 @@ class CorpusListing:
 def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     """Article files under `folder` (recursively, sorted) and the parsed metadata."""
     if not folder.exists():
-        raise CorpusError(f"corpus folder not found: {folder}")
+        raise CorpusError(
+            f"corpus folder not found: {folder} (give one with --corpus DIR or NEWSQA_CORPUS)"
+        )
     if not folder.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {folder}")
+        raise CorpusError(
+            f"corpus path is a file, not a folder: {folder} "
+            "(give one with --corpus DIR or NEWSQA_CORPUS)"
+        )
     warnings: list[str] = []
     names: list[str] = []
     skipped: list[str] = []

@@ -72,7 +72,7 @@ def _trafilatura(markup: str) -> dict[str, Any] | None:
 
 def strip_site(title: object, site: str | None, host: object) -> str | None:
     """ "Council passes budget | Riverside Gazette - Local News" -> "Council passes budget":
-    cut at the first separator after which the site's name appears."""
+    cut at the separator whose next part names the site."""
     if not isinstance(title, str):
         return None
     names = [n.lower() for n in (site, host) if isinstance(n, str) and n.strip()]
@@ -80,9 +80,11 @@ def strip_site(title: object, site: str | None, host: object) -> str | None:
     names = [n.removeprefix("www.") for n in names if len(n) >= 3]
     if not names:
         return title
-    for m in _TITLE_SEPARATORS.finditer(title):
-        tail = title[m.end() :].lower()
-        if m.start() > 0 and any(n in tail for n in names):
+    seps = list(_TITLE_SEPARATORS.finditer(title))
+    for i, m in enumerate(seps):
+        end = seps[i + 1].start() if i + 1 < len(seps) else len(title)
+        segment = title[m.end() : end].lower()  # the part right after this separator
+        if m.start() > 0 and any(n in segment for n in names):
             return title[: m.start()].strip()
     return title
 

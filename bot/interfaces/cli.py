@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import QuestionError
+from .article_cli import article_cmd
 from .eval_cli import eval_cmd
 from .terminal import (
     corpus_options,
@@ -38,7 +39,18 @@ if TYPE_CHECKING:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Ask questions about a folder of news articles; get verbatim, cited quotes."""
+    """Ask questions about a folder of news articles; get verbatim, cited quotes.
+
+    With no command: the chat on a terminal, or `ask` for each line when stdin is piped.
+
+    \b
+    Environment:
+      NEWSQA_CORPUS     folder of articles (default: ./corpus, else the sample corpus)
+      NEWSQA_INDEX      index folder (default: index/ beside a folder named corpus,
+                        else a per-corpus folder in the user cache)
+      DISCORD_TOKEN     the Discord bot's token (also read from .env)
+      DISCORD_GUILD_ID  sync the Discord commands to this server only
+    """
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             ctx.invoke(chat)
@@ -193,6 +205,7 @@ def discord_cmd(corpus_dir: Path | None, index_dir: Path | None) -> None:
 
 
 main.add_command(eval_cmd)
+main.add_command(article_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..records import Answer, DocMeta, Source
+from ..records import Answer, CleanDoc, DocMeta, Source
 
 
 def full_date(published: str | None) -> str | None:
@@ -219,3 +219,35 @@ def squad_table(report: Any) -> Group:
 
 def _fmt(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() and value > 1 else f"{value:.3f}"
+
+
+def article_json(doc: CleanDoc) -> dict[str, Any]:
+    """`article --json`: the article's metadata and the text the bot indexes and quotes."""
+    m = doc.meta
+    return {
+        "doc": m.doc,
+        "title": m.title,
+        "publisher": m.publisher,
+        "published": full_date(m.published),
+        "date": m.published,
+        "byline": m.byline,
+        "text": doc.raw,
+    }
+
+
+def article_text(doc: CleanDoc, first: bool = True) -> Text:
+    """`article`: a header of metadata, then the cleaned text, paragraphs apart."""
+    m = doc.meta
+    out = Text("" if first else "\n" + "─" * 40 + "\n\n")
+    out.append(m.doc + "\n", style="dim")
+    for label, value in (
+        ("Title", m.title),
+        ("Publisher", m.publisher),
+        ("Date", human_date(m.published)),
+        ("Byline", m.byline),
+    ):
+        out.append(f"{label}: ", style="bold")
+        out.append(f"{value or '—'}\n")
+    out.append("\n")
+    out.append(doc.raw)
+    return out

@@ -60,14 +60,14 @@ def corpus_options(func: F) -> F:
         "--index",
         "index_dir",
         type=click.Path(path_type=Path),
-        help="Index folder (default: index/ beside the bundled corpus, "
-        "or a per-corpus folder in the user cache).",
+        help="Index folder (default: $NEWSQA_INDEX, else index/ beside a folder named "
+        "corpus, else a per-corpus folder in the user cache).",
     )(func)
     func = click.option(
         "--corpus",
         "corpus_dir",
         type=click.Path(path_type=Path),
-        help="Folder of articles (default: ./corpus).",
+        help="Folder of articles (default: $NEWSQA_CORPUS, else ./corpus, else the sample corpus).",
     )(func)
     return func
 

@@ -1,0 +1,53 @@
+"""`python -m bot article [NAME ...]`: an article as the bot sees it, to debug a corpus.
+
+It reads the corpus folder (not the index) through the same steps as a build - decoding,
+web-page and Markdown extraction, cleaning - so what it prints is exactly the text the
+bot indexes and quotes: every quote is verbatim in it, and a quote's `start`/`end` are
+offsets into its `text`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .terminal import corpus_options, errors_to_exit, fail, notify, out_console, resolve_dirs
+
+
+@click.command("article")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per article.")
+@corpus_options
+def article_cmd(
+    names: tuple[str, ...], as_json: bool, corpus_dir: Path | None, index_dir: Path | None
+) -> None:
+    """Show articles NAMES (default: every article) as the bot reads them: title,
+    publisher, date, byline, then the cleaned text it indexes and quotes."""
+    from ..ingest.article import load_article
+    from ..ingest.corpus import list_corpus
+    from .render import article_json, article_text
+
+    corpus, _ = resolve_dirs(corpus_dir, index_dir)
+    with errors_to_exit():
+        listing, warnings = list_corpus(corpus)
+    for w in warnings:
+        notify(f"note: {w}")
+    wanted = list(names) or list(listing.files)
+    missing = [n for n in wanted if n not in listing.files]
+    if missing:
+        fail(f"no article named {missing[0]!r} in {corpus} (see `python -m bot sources`)")
+    console = out_console()
+    for i, name in enumerate(wanted):
+        loaded = load_article(listing.folder, name, i, listing.metadata)
+        if isinstance(loaded, str):
+            notify(f"skipped {name}: {loaded}")
+            continue
+        doc, _ = loaded
+        if as_json:
+            click.echo(json.dumps(article_json(doc), ensure_ascii=False))
+        else:
+            console.print(article_text(doc, first=i == 0), end="")
+        sys.stdout.flush()
