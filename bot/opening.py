@@ -15,8 +15,10 @@ from pathlib import Path
 from .errors import CorpusError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index import store
 from .index.engine import Engine
+from .index.folder import build_lock, remove_debris
 from .index.fresh import check_fresh
 from .index.store import IndexData
+from .ingest.corpus import list_corpus
 from .progress import Progress, no_progress
 
 WHERE = "give one with --corpus DIR or NEWSQA_CORPUS"
@@ -36,25 +38,45 @@ def open_index(
     notify: Callable[[str], None],
     progress: Progress = no_progress,
 ) -> IndexData:
-    """Open the index for `corpus_dir`, rebuilding it first when needed."""
+    """Open the index for `corpus_dir`, rebuilding it first when needed.
+
+    At most one process builds: the others wait on the index folder's lock (with a
+    notice), then find the fresh index and open it."""
     check_corpus_dir(corpus_dir)
     try:
-        data = store.load(index_dir)
-        check_fresh(data, corpus_dir)
-        return data
+        return _fresh(corpus_dir, index_dir)
     except IndexMissing:
-        notify(f"Building the index for {corpus_dir} (first run)…")
+        reason = None
     except (IndexMismatch, IndexCorrupt) as exc:
-        notify(f"Rebuilding the index: {exc}.")
-    from .build.builder import build_index  # only now: reading and cleaning code is heavier
+        reason = str(exc)
+    listing, _ = list_corpus(corpus_dir)
+    if not listing.files:  # say so now, rather than announce a build that cannot start
+        raise CorpusError(f"no articles (.txt, .md, .html) in {corpus_dir}")
+    with build_lock(index_dir, notify):
+        try:  # another process may have built it while this one waited
+            return _fresh(corpus_dir, index_dir)
+        except IndexError_:
+            pass
+        if reason is None:
+            notify(f"Building the index for {corpus_dir} (first run)…")
+        else:
+            notify(f"Rebuilding the index: {reason}.")
+        from .build.builder import build_index  # only now: reading and cleaning code is heavier
 
-    report = build_index(corpus_dir, index_dir, progress)
-    for line in report.skipped:
-        notify(f"skipped {line}")
-    try:
-        return store.load(index_dir)
-    except IndexError_ as exc:  # pragma: no cover - we just wrote it
-        raise IndexCorrupt(f"the index just built cannot be read: {exc}") from exc
+        report = build_index(corpus_dir, index_dir, progress)
+        for line in report.skipped:
+            notify(f"skipped {line}")
+        try:
+            return store.load(index_dir)
+        except IndexError_ as exc:  # pragma: no cover - we just wrote it
+            raise IndexCorrupt(f"the index just built cannot be read: {exc}") from exc
+
+
+def _fresh(corpus_dir: Path, index_dir: Path) -> IndexData:
+    data = store.load(index_dir)
+    check_fresh(data, corpus_dir)
+    remove_debris(index_dir)  # what crashed builds left behind
+    return data
 
 
 def open_engine(

@@ -19,6 +19,7 @@ LAYERS = {
     "bot.digest": 0,
     "bot.progress": 0,
     "bot.paths": 0,
+    "bot.safe_io": 0,
     "bot.ingest": 1,
     "bot.index": 2,
     "bot.build": 3,

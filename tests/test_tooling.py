@@ -58,3 +58,14 @@ def test_dotenv_is_git_ignored() -> None:
     if shutil.which("git") and (ROOT / ".git").exists():
         result = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
         assert result.returncode == 0
+
+
+def test_no_source_file_is_git_ignored() -> None:
+    """A .gitignore pattern like `build/` once hid bot/build/ from every commit."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    sources = [str(p.relative_to(ROOT)) for p in (ROOT / "bot").rglob("*.py")]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", *sources], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.split() == []

@@ -80,6 +80,7 @@ class _Merger:
         self.text_lens = array("q")
         self.text_out = text_out
         self.entries: list[DocEntry] = []
+        self.stats: dict[str, tuple[int, int]] = {}  # name -> (size, mtime) before reading
         self._sent_df = np.zeros(0, dtype=np.int64)
         self.n_passages = 0
         self.n_sentences = 0
@@ -109,6 +110,7 @@ class _Merger:
         self.tok_lens.frombytes(b.tok_lens.tobytes())
         self.text_lens.frombytes(b.text_lens.tobytes())
         self.text_out.write(b.text)
+        self.stats.update(b.stats)
         for meta, sha in b.docs:
             self.entries.append(DocEntry(len(self.entries), meta, sha))
         self.n_passages += len(p)
@@ -208,7 +210,9 @@ def _build(
         build.write_array("sent_text_offsets", offsets)
         build.write_docs(merged.entries)
         digests = {e.meta.doc: e.sha256 for e in merged.entries}
-        build.write_json("params.json", _params(listing, report, params, punkt, digests))
+        meta = _params(listing, report, params, punkt, digests, merged.stats)
+        meta["files"] = build.checksums()  # every file but params.json itself
+        build.write_json("params.json", meta)
         t2 = time.perf_counter()
         report.path = build.commit()
     progress("indexing", 1, 1)
@@ -226,6 +230,7 @@ def _params(
     params: BM25Params,
     punkt: PunktParameters,
     digests: dict[str, str],
+    stats: dict[str, tuple[int, int]],
 ) -> dict[str, Any]:
     return {
         "format": store.FORMAT,
@@ -233,7 +238,7 @@ def _params(
         "settings": expected_settings(params),
         "corpus": {
             "folder": str(listing.folder),
-            "listing_fingerprint": listing_fingerprint(listing),
+            "listing_fingerprint": listing_fingerprint(listing, stats),
             "content_fingerprint": content_fingerprint(listing, digests),
             "files": len(listing.files),
         },

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..errors import IndexMismatch
 from ..ingest import clean, corpus, html, segment, tokens
-from ..ingest.corpus import CorpusListing, list_corpus
+from ..ingest.corpus import MAX_FILE_BYTES, CorpusListing, list_corpus
+from ..safe_io import TooLarge, read_regular
 from .postings import BM25Params
 from .store import IndexData
 
@@ -34,11 +35,20 @@ def expected_settings(params: BM25Params | None = None) -> dict[str, Any]:
     }
 
 
-def listing_fingerprint(listing: CorpusListing) -> str:
-    """Cheap fingerprint from names, sizes and mtimes; no file is read."""
+Stats = Mapping[str, tuple[int, int]]  # file name -> (size, mtime_ns)
+
+
+def listing_fingerprint(listing: CorpusListing, seen: Stats | None = None) -> str:
+    """Cheap fingerprint from names, sizes and mtimes; no file is read. A build passes
+    `seen`: each file's stat as it was just before its bytes were read, so an edit that
+    lands during the build shows as a change at the next command."""
     h = hashlib.sha256(listing.metadata_sha256.encode())
     folder = str(listing.folder)
     for name in listing.files:
+        known = seen.get(name) if seen else None
+        if known is not None:
+            h.update(f"{name}\0{known[0]}\0{known[1]}\n".encode())
+            continue
         try:  # os.stat on a string: Path objects cost more than the system call
             st = os.stat(os.path.join(folder, name))
             h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
@@ -49,17 +59,27 @@ def listing_fingerprint(listing: CorpusListing) -> str:
 
 def content_fingerprint(listing: CorpusListing, known: Mapping[str, str] | None = None) -> str:
     """Fingerprint from the bytes of every article and of metadata.json. `known`: sha256
-    digests already computed (a build hashes each file as it reads it), by file name."""
+    digests already computed (a build hashes each file as it reads it), by file name.
+    Files that are not regular or are too large to index are never read: their stat
+    stands for them."""
     h = hashlib.sha256(listing.metadata_sha256.encode())
     for name in listing.files:
         digest = known.get(name) if known else None
         if digest is None:
-            try:
-                digest = hashlib.sha256((listing.folder / name).read_bytes()).hexdigest()
-            except OSError:
-                digest = "unreadable"
+            digest = _digest(listing.folder / name)
         h.update(f"{name}\0{digest}\n".encode())
     return h.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    try:
+        data, _ = read_regular(path, MAX_FILE_BYTES, follow=True)
+    except TooLarge:
+        st = os.stat(path)
+        return f"oversize:{st.st_size}:{st.st_mtime_ns}"
+    except (OSError, ValueError):
+        return "unreadable"
+    return hashlib.sha256(data).hexdigest()
 
 
 def check_fresh(data: IndexData, corpus_dir: Path) -> None:

@@ -25,116 +25,97 @@ mmap_mode="r": opening is cheap and nothing is refitted. No pickle anywhere
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..errors import IndexCorrupt, IndexMismatch
 from ..records import DocMeta
+from ..safe_io import read_regular
+from .data import DocEntry, IndexData
+from .folder import POINTER, current_build, reading, shown
+from .integrity import (
+    DTYPES,
+    VERIFY_MAX_BYTES,
+    check_dtypes,
+    check_files,
+    check_ranges,
+    check_shapes,
+)
 from .postings import Impact, Postings, okapi_norm
 
+__all__ = ["FORMAT", "FORMAT_VERSION", "POINTER", "DocEntry", "IndexData", "current_build", "load"]
+
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 3  # v3: impact_*.npy and dense_*.npy (exact pruning, see impact.py)
-POINTER = "CURRENT"
+FORMAT_VERSION = 4  # v4: file checksums in params.json, a marker in every build folder
+MAX_JSON_BYTES = 2 * 1024**3  # vocab.json of a very large corpus; params.json is small
+MAX_DOCS_BYTES = 2 * 1024**3
 
 
-@dataclass(frozen=True)
-class DocEntry:
-    doc_id: int
-    meta: DocMeta
-    sha256: str
-
-
-@dataclass(frozen=True)
-class IndexData:
-    params: dict[str, Any]
-    docs: tuple[DocEntry, ...]
-    passages: NDArray[np.int64]
-    sentences: NDArray[np.int64]
-    sent_text: bytes | memoryview | NDArray[np.uint8]
-    sent_text_offsets: NDArray[np.int64]
-    postings: Postings
-    sent_df: NDArray[np.int32]
-
-    def sentence_text(self, sent_id: int) -> str:
-        lo, hi = int(self.sent_text_offsets[sent_id]), int(self.sent_text_offsets[sent_id + 1])
-        return bytes(self.sent_text[lo:hi]).decode("utf-8")
-
-    @property
-    def n_sentences(self) -> int:
-        return int(self.sentences.shape[0])
-
-
-def current_build(index_dir: Path) -> Path:
-    pointer = index_dir / POINTER
-    if not pointer.exists():
-        raise IndexMissing(f"no index in {index_dir}")
+def _read_params(folder: Path) -> dict[str, Any]:
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorrupt(f"unreadable {pointer}: {exc}") from exc
-    folder = index_dir / name
-    if not name.startswith("build-") or "/" in name or not folder.is_dir():
-        raise IndexCorrupt(f"{pointer} names a missing build ({name!r})")
-    return folder
-
-
-def read_params(index_dir: Path) -> dict[str, Any]:
-    folder = current_build(index_dir)
-    try:
-        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data, _ = read_regular(folder / "params.json", MAX_JSON_BYTES)
+        params = json.loads(data.decode("utf-8"))
+    except RecursionError as exc:
+        raise IndexCorrupt("unreadable params.json: nested too deeply") from exc
+    except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"unreadable params.json: {exc}") from exc
     if not isinstance(params, dict) or params.get("format") != FORMAT:
         raise IndexMismatch("not a newsqa index")
     if params.get("format_version") != FORMAT_VERSION:
         raise IndexMismatch(
-            f"index format v{params.get('format_version')}, this version reads v{FORMAT_VERSION}"
+            f"index format v{shown(str(params.get('format_version')), 10)}, this version "
+            f"reads v{FORMAT_VERSION}"
         )
     return params
 
 
-def load(index_dir: Path) -> IndexData:
-    """Open the live build. Raises IndexMissing / IndexMismatch / IndexCorrupt."""
-    params = read_params(index_dir)
+def load(index_dir: Path, verify: bool | None = None) -> IndexData:
+    """Open the live build: CURRENT is read once and everything comes from the folder it
+    names, under a shared lock so no builder deletes it meanwhile. `verify`: check every
+    file's checksum (None: when the index is small enough to do it on every open).
+    Raises IndexMissing / IndexMismatch / IndexCorrupt."""
     folder = current_build(index_dir)
-    try:
-        docs = tuple(_read_docs(folder / "docs.jsonl"))
-        arr = {
-            # np.asarray: a plain ndarray view of the mapping. np.memmap's subclass hooks
-            # cost microseconds on every slice, and a query takes thousands of slices.
-            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
-            for name in (
-                "passages",
-                "sentences",
-                "sent_text_offsets",
-                "postings_indptr",
-                "postings_indices",
-                "postings_weights",
-                "idf",
-                "doc_len",
-                "sent_df",
-                "impact_ptr",
-                "impact_ids",
-                "impact_neg_weights",
-                "dense_terms",
-                "dense_tf",
-            )
-        }
-        terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-        bm25_params = params["settings"]["bm25"]
-        k1 = float(bm25_params["k1"])
-        norm = okapi_norm(arr["doc_len"], k1, float(bm25_params["b"]))
-        text_path = folder / "sent_text.bin"
-        sent_text: NDArray[np.uint8] | bytes = (
-            np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b""
+    with reading(folder):
+        params = _read_params(folder)
+        check_files(folder, params, verify)
+        try:
+            data = _load(folder, params)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise IndexCorrupt(f"unreadable index files in {folder.name}: {exc}") from exc
+        check_shapes(data, params)
+        full = (
+            verify
+            if verify is not None
+            else sum(int(r["size"]) for r in params["files"].values()) <= VERIFY_MAX_BYTES
         )
-    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise IndexCorrupt(f"unreadable index files in {folder.name}: {exc}") from exc
-    data = IndexData(
+        check_ranges(data, full)
+    return data
+
+
+def _load(folder: Path, params: dict[str, Any]) -> IndexData:
+    docs = tuple(_read_docs(folder / "docs.jsonl"))
+    arr = {
+        # np.asarray: a plain ndarray view of the mapping. np.memmap's subclass hooks
+        # cost microseconds on every slice, and a query takes thousands of slices.
+        name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+        for name in DTYPES
+    }
+    check_dtypes(arr)
+    data, _ = read_regular(folder / "vocab.json", MAX_JSON_BYTES)
+    terms = json.loads(data.decode("utf-8"))
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise TypeError("vocab.json must be a list of strings")
+    bm25_params = params["settings"]["bm25"]
+    k1 = float(bm25_params["k1"])
+    norm = okapi_norm(arr["doc_len"], k1, float(bm25_params["b"]))
+    text_path = folder / "sent_text.bin"
+    sent_text: NDArray[np.uint8] | bytes = (
+        np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b""
+    )
+    return IndexData(
         params=params,
         docs=docs,
         passages=arr["passages"],
@@ -161,50 +142,32 @@ def load(index_dir: Path) -> IndexData:
         ),
         sent_df=arr["sent_df"],
     )
-    _check_shapes(data, params)
-    return data
+
+
+_DOC_FIELDS = ("doc", "title", "publisher", "published", "byline", "url", "sha256")
 
 
 def _read_docs(path: Path) -> list[DocEntry]:
+    data, _ = read_regular(path, MAX_DOCS_BYTES)
+    lines = data.decode("utf-8").splitlines()
     out = []
-    lines = path.read_text(encoding="utf-8").splitlines()
     # One JSON array instead of a parse call per line: a third of the time at 100k articles.
     for row in json.loads("[" + ",".join(lines) + "]"):
+        if not isinstance(row, dict) or not isinstance(row.get("doc_id"), int):
+            raise TypeError("docs.jsonl rows must be objects with an integer doc_id")
+        for key in _DOC_FIELDS:
+            value = row.get(key)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"docs.jsonl field {key} must be a string")
+        if not row.get("doc") or not isinstance(row.get("title"), str):
+            raise TypeError("docs.jsonl rows need a doc and a title")
         meta = DocMeta(
             doc=row["doc"],
             title=row["title"],
-            publisher=row["publisher"],
-            published=row["published"],
-            byline=row["byline"],
+            publisher=row.get("publisher"),
+            published=row.get("published"),
+            byline=row.get("byline"),
             url=row.get("url"),
         )
-        out.append(DocEntry(int(row["doc_id"]), meta, row["sha256"]))
+        out.append(DocEntry(row["doc_id"], meta, row.get("sha256") or ""))
     return out
-
-
-def _check_shapes(d: IndexData, params: dict[str, Any]) -> None:
-    """Catch truncation that np.load with mmap cannot (files cut between arrays)."""
-    counts = params.get("counts", {})
-    p, s, v = d.passages.shape[0], d.sentences.shape[0], len(d.postings.vocab)
-    ok = (
-        counts.get("passages") == p
-        and counts.get("sentences") == s
-        and counts.get("articles") == len(d.docs)
-        and counts.get("terms") == v
-        and d.passages.shape == (p, 5)
-        and d.sentences.shape == (s, 5)
-        and d.sent_text_offsets.shape == (s + 1,)
-        and (s == 0 or int(d.sent_text_offsets[-1]) == len(d.sent_text))
-        and d.postings.indptr.shape == (v + 1,)
-        and int(d.postings.indptr[-1]) == d.postings.indices.shape[0] == d.postings.weights.shape[0]
-        and d.postings.idf.shape == (v,)
-        and d.sent_df.shape == (v,)
-        and d.postings.doc_len.shape == (p,)
-        and d.postings.impact.ptr.shape == (v + 1,)
-        and int(d.postings.impact.ptr[-1])
-        == d.postings.impact.ids.shape[0]
-        == d.postings.impact.neg_weights.shape[0]
-        and d.postings.impact.dense_tf.shape == (len(d.postings.impact.dense_terms), p)
-    )
-    if not ok:
-        raise IndexCorrupt("index files disagree with params.json (truncated or mixed builds)")

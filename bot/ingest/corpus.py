@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..digest import rule_settings
 from ..errors import CorpusError
 from ..records import DocMeta
+from ..safe_io import NotRegular, read_regular
 from .found import Found, clip, date_of
 from .html import read_html
 from .markdown import read_markdown
@@ -26,6 +28,7 @@ from .markdown import read_markdown
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_FILE = "metadata.json"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are skipped: not an article
+MAX_METADATA_BYTES = 16 * 1024 * 1024
 JUNK_SHARE = 0.2  # a "text" file with more replacement characters than this is binary junk
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -39,6 +42,8 @@ class RawArticle:
     decode_errors: int
     found: Found = field(default_factory=Found)  # metadata the file carries itself
     notes: tuple[str, ...] = ()  # what was dropped from that metadata, and why
+    size: int = 0  # the file's size and mtime as seen just before its bytes were read:
+    mtime_ns: int = 0  # what the index's freshness fingerprint records
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,10 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     skipped: list[str] = []
     root = folder.resolve()
     for rel, entry in _walk(root, ""):
-        problem = _symlink_problem(Path(entry.path), root) if entry.is_symlink() else None
+        if entry.is_symlink():
+            problem = _symlink_problem(Path(entry.path), root)
+        else:
+            problem = None if entry.is_file(follow_symlinks=False) else _not_regular(entry)
         if problem:
             skipped.append(f"{rel}: {problem}")
         else:
@@ -102,7 +110,16 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         yield from _walk(Path(d.path), f"{prefix}{d.name}/")
 
 
-def _read_plain(folder: Path, name: str) -> bytes | None:
+def _not_regular(entry: os.DirEntry[str]) -> str:
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return "unreadable"
+    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+    return f"not a regular file ({kind})"
+
+
+def _read_plain(folder: Path, name: str) -> tuple[bytes, os.stat_result] | None:
     """The bytes of a file directly in `folder`, opened without following a symlink; None
     when the name needs the full checks (a symlink, or a name in a subfolder: O_NOFOLLOW
     guards only the last component, and a subfolder could be a link leading out). A build
@@ -111,15 +128,11 @@ def _read_plain(folder: Path, name: str) -> bytes | None:
     if nofollow is None or "/" in name or os.sep in name or name in (".", ".."):
         return None
     try:
-        fd = os.open(folder / name, os.O_RDONLY | nofollow)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # the file is a symlink
+        return read_regular(folder / name, MAX_FILE_BYTES)
+    except NotRegular as exc:
+        if str(exc) == "a symlink":
             return None
         raise
-    with os.fdopen(fd, "rb") as fh:
-        if os.fstat(fd).st_size > MAX_FILE_BYTES:
-            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return fh.read()
 
 
 def _symlink_problem(path: Path, root: Path) -> str | None:
@@ -138,12 +151,16 @@ def _symlink_problem(path: Path, root: Path) -> str | None:
 
 def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
     path = root / METADATA_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}, "", []
     try:
-        data = path.read_bytes()
+        if os.path.islink(path) and _symlink_problem(path, root):
+            raise ValueError(_symlink_problem(path, root))
+        data, _ = read_regular(path, MAX_METADATA_BYTES, follow=True)
         entries = json.loads(data.decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        return {}, "", [f"ignored {METADATA_FILE}: nested too deeply"]
+    except (OSError, ValueError) as exc:  # includes JSON and UTF-8 errors
         return {}, "", [f"ignored {METADATA_FILE}: {exc}"]
     if not isinstance(entries, dict):
         return {}, "", [f"ignored {METADATA_FILE}: expected an object keyed by file name"]
@@ -169,8 +186,8 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
 
 def read_article(folder: Path, name: str) -> RawArticle:
     """Read and decode one article. Raises OSError/ValueError for the caller to report."""
-    data = _read_plain(folder, name)
-    if data is None:  # a symlink, or a name with ".." in it: check where it leads first
+    read = _read_plain(folder, name)
+    if read is None:  # a symlink, or a name with ".." in it: check where it leads first
         path = folder / name
         try:
             resolved = path.resolve(strict=True)  # FileNotFoundError if deleted since listing
@@ -178,9 +195,8 @@ def read_article(folder: Path, name: str) -> RawArticle:
             raise ValueError("symlink loop") from exc
         if not resolved.is_relative_to(folder.resolve()):
             raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
+        read = read_regular(resolved, MAX_FILE_BYTES, follow=True)
+    data, st = read
     text, note, errors = decode(data)
     if len(text) >= 64 and errors > JUNK_SHARE * len(text):
         raise ValueError(f"mostly undecodable bytes ({errors:,} of {len(text):,}): not text")
@@ -191,7 +207,9 @@ def read_article(folder: Path, name: str) -> RawArticle:
     elif lower.endswith(".md"):
         text, found, notes = read_markdown(text)
     sha = hashlib.sha256(data).hexdigest()
-    return RawArticle(name, text, sha, note, errors, found, tuple(notes))
+    return RawArticle(
+        name, text, sha, note, errors, found, tuple(notes), st.st_size, st.st_mtime_ns
+    )
 
 
 def decode(data: bytes) -> tuple[str, str | None, int]:
