@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CorpusError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index import store
@@ -20,6 +21,9 @@ from .index.fresh import check_fresh
 from .index.store import IndexData
 from .ingest.corpus import list_corpus
 from .progress import Progress, no_progress
+
+if TYPE_CHECKING:  # the builder is imported only when a build runs
+    from .build.builder import BuildReport
 
 WHERE = "give one with --corpus DIR or NEWSQA_CORPUS"
 
@@ -77,6 +81,31 @@ def _fresh(corpus_dir: Path, index_dir: Path) -> IndexData:
     check_fresh(data, corpus_dir)
     remove_debris(index_dir)  # what crashed builds left behind
     return data
+
+
+def rebuild(
+    corpus_dir: Path,
+    index_dir: Path,
+    notify: Callable[[str], None],
+    progress: Progress = no_progress,
+) -> BuildReport:
+    """Build the index now (`python -m bot index`), holding the build lock."""
+    check_corpus_dir(corpus_dir)
+    from .build.builder import build_index
+
+    with build_lock(index_dir, notify):
+        return build_index(corpus_dir, index_dir, progress)
+
+
+def verify(corpus_dir: Path, index_dir: Path) -> str | None:
+    """Check the saved index file by file (every checksum, every id range) and against
+    the corpus: None when it is intact and fresh, else what is wrong."""
+    check_corpus_dir(corpus_dir)
+    try:
+        check_fresh(store.load(index_dir, verify=True), corpus_dir)
+    except IndexError_ as exc:
+        return str(exc)
+    return None
 
 
 def open_engine(

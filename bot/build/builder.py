@@ -193,6 +193,7 @@ def _build(
                 f"none of the {total} files in {corpus_dir} could be read as "
                 "an article: " + "; ".join(report.skipped[:3])
             )
+        _pause_point()
         t1 = time.perf_counter()
         progress("indexing", 0, 1)
         ptr = np.zeros(merged.n_passages + 1, dtype=np.int64)
@@ -222,6 +223,22 @@ def _build(
         "commit": time.perf_counter() - t2,
     }
     return report
+
+
+PAUSE_ENV = "NEWSQA_TEST_PAUSE"  # tests only: see _pause_point
+
+
+def _pause_point() -> None:
+    """A deterministic pause between reading the articles and writing the index, for the
+    tests that edit an article while a build runs. With NEWSQA_TEST_PAUSE=<path> set, the
+    build creates <path>.reached and waits (up to 60 s) until <path> exists."""
+    flag = os.environ.get(PAUSE_ENV)
+    if not flag:
+        return
+    Path(flag + ".reached").touch()
+    deadline = time.monotonic() + 60
+    while not Path(flag).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _params(

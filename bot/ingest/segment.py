@@ -40,6 +40,8 @@ _TITLE_ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof rev st mt ft gens cols".split()
 )
 _TRAIN_CHARS = 400_000  # Punkt needs a sample (~60k words), not a million passages
+TRAIN_PIECE_CHARS = 4_000  # ... taken in pieces no longer than this
+MAX_SPLIT_CHARS = 20_000  # a paragraph longer than this is cut in pieces before Punkt
 
 PASSAGE_MIN_WORDS = 40
 PASSAGE_MAX_WORDS = 160
@@ -50,8 +52,13 @@ def train_punkt(texts: Iterable[str]) -> PunktParameters:
     sample: list[str] = []
     size = 0
     for text in texts:
-        sample.append(text)
-        size += len(text)
+        # In pieces of a few thousand characters: one giant paragraph timed out Punkt's
+        # training regex (30 MB crashed every command; 15 MB took 34 s).
+        for start, end in chunks(text, TRAIN_PIECE_CHARS):
+            sample.append(text[start:end])
+            size += end - start
+            if size >= _TRAIN_CHARS:
+                break
         if size >= _TRAIN_CHARS:
             break
     trainer = PunktTrainer()
@@ -91,6 +98,12 @@ class SentenceSplitter:
         self._punkt = PunktSentenceTokenizer(params)
 
     def split(self, raw: str, span: Span) -> list[Span]:
+        if span.end - span.start > MAX_SPLIT_CHARS:  # a giant paragraph: split it first
+            return [
+                piece
+                for lo, hi in chunks(raw[span.start : span.end], MAX_SPLIT_CHARS)
+                for piece in self.split(raw, Span(span.start + lo, span.start + hi))
+            ]
         text = raw[span.start : span.end]
         if not _MAY_END.search(text):  # no ".", "?" or "!": Punkt would return it whole
             return [span]
@@ -98,6 +111,32 @@ class SentenceSplitter:
         for start, end in self._punkt.span_tokenize(text):
             pieces.extend(_split_after_place_abbrev(text, start, end))
         return [Span(span.start + s, span.start + e) for s, e in _join_open_quotes(text, pieces)]
+
+
+def chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """[start, end) pieces of `text` of at most about `size` characters, cut after a
+    sentence end when there is one in the last quarter of a piece, else at a space.
+    Pieces keep their surrounding whitespace out."""
+    out: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        end = min(pos + size, n)
+        if end < n:
+            window = text[pos + size * 3 // 4 : end]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            if cut >= 0:
+                end = pos + size * 3 // 4 + cut + 1
+            elif (space := text.rfind(" ", pos + 1, end)) > pos:
+                end = space
+        lo, hi = pos, end
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if hi > lo:
+            out.append((lo, hi))
+        pos = end
+    return out
 
 
 _QUOTE_CHARS = ("“", "”", '"')

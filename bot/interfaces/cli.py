@@ -136,15 +136,26 @@ def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversat
 
 
 @main.command()
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify the saved index file by file (checksums) and rebuild it only if damaged.",
+)
 @corpus_options
-def index(corpus_dir: Path | None, index_dir: Path | None) -> None:
-    """Rebuild the index from the corpus folder."""
-    from ..build.builder import build_index
+def index(check: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
+    """Rebuild the index from the corpus folder (or, with --check, verify it)."""
+    from ..opening import rebuild, verify
     from ..progress import no_progress
 
     corpus, index_path = resolve_dirs(corpus_dir, index_dir)
     with errors_to_exit():
-        report = build_index(corpus, index_path, progress_bar() or no_progress)
+        if check:
+            problem = verify(corpus, index_path)
+            if problem is None:
+                click.echo(f"The index in {index_path} is intact and up to date.")
+                return
+            notify(f"Rebuilding the index: {problem}.")
+        report = rebuild(corpus, index_path, notify, progress_bar() or no_progress)
     for line in report.notes:
         notify(f"note: {line}")
     for line in report.skipped:

@@ -24,6 +24,9 @@ from ..ingest.article import load_article
 from ..ingest.corpus import list_corpus
 from ..ingest.segment import collapse
 from ..records import Answer
+from ..safe_io import read_regular
+
+MAX_CASES_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,16 @@ def parse_case(obj: Any, where: str) -> Case:
                 f'{where} ({cid}): needs "answer", "answers" or "unanswerable": true'
             )
     doc = obj.get("doc") if isinstance(obj.get("doc"), str) else None
-    tags = tuple(str(t) for t in obj.get("tags", []) if isinstance(t, str))
+    raw_tags = obj.get("tags")
+    tags = tuple(t for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
     return Case(cid, tuple(turns), pattern, answers, unanswerable, doc, tags)
 
 
 def load_cases(path: Path) -> list[Case]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        data, _ = read_regular(path, MAX_CASES_BYTES, follow=True)
+        lines = data.decode("utf-8").splitlines()
+    except (OSError, ValueError) as exc:  # includes a FIFO, a device, an oversize file
         raise EvalFileError(f"cannot read {path}: {exc}") from exc
     cases = []
     seen: set[str] = set()
@@ -115,6 +120,8 @@ def load_cases(path: Path) -> list[Case]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EvalFileError(f"{path.name}:{n}: not JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise EvalFileError(f"{path.name}:{n}: nested too deeply") from exc
         case = parse_case(obj, f"{path.name}:{n}")
         if case.id in seen:
             raise EvalFileError(f"{path.name}:{n}: duplicate id {case.id!r}")

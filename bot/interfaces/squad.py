@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import BotError, EvalFileError
 from ..records import Answer
+from ..safe_io import read_regular
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -111,11 +112,9 @@ def parse_squad(obj: Any, digest: str = "") -> SquadSet:
 
 def load_squad(path: Path) -> SquadSet:
     try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise EvalFileError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raw, _ = read_regular(path, MAX_FILE_BYTES, follow=True)
         obj = json.loads(raw.decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # incl. JSON, UTF-8, FIFO, size
         raise EvalFileError(f"cannot read {path}: {exc}") from exc
     return parse_squad(obj, hashlib.sha256(raw).hexdigest()[:16])
 
