@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..index.folder import close_inherited_locks
 from ..ingest import tokens
 from ..ingest.article import load_article
 from ..ingest.segment import SentenceSplitter, punkt_from_json, segment_document
@@ -117,6 +118,7 @@ _WORKER: Ingestor | None = None
 
 def init_worker(folder: Path, metadata: dict[str, DocMeta], punkt: dict[str, Any]) -> None:
     global _WORKER
+    close_inherited_locks()
     _WORKER = Ingestor(folder, metadata, punkt)
 
 

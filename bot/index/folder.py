@@ -77,6 +77,19 @@ def reading(folder: Path) -> Iterator[None]:
         yield
 
 
+_HELD: set[int] = set()  # lock descriptors this process holds (see close_inherited_locks)
+
+
+def close_inherited_locks() -> None:
+    """For a forked worker: drop its copies of the parent's lock descriptors. A flock
+    lasts while any copy is open, so a worker outliving a killed parent would otherwise
+    keep every other process waiting."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
 @contextlib.contextmanager
 def build_lock(
     index_dir: Path, notify: Callable[[str], None], timeout: float = 600.0
@@ -112,8 +125,10 @@ def build_lock(
                         f"another process has been building the index for over {timeout:.0f} s"
                     ) from None
                 time.sleep(0.05)
+        _HELD.add(fd)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing releases the lock
 
 
