@@ -37,13 +37,13 @@ def test_whole_chat_transcript(tiny_engine: Engine, tmp_path: Path) -> None:
     )  # Ctrl-D quits
     assert chat(tiny_engine, keys, tmp_path / "history") == (
         "Chat with 3 articles. /help for commands, Ctrl-D to quit.\n"
-        "1. [1] Mayor Ellen Park cut the ribbon at noon.\n"
+        "[1] Mayor Ellen Park cut the ribbon at noon.\n"
         "\n"
         "Sources\n"
         "[1] Bridge Reopens In Riverton After Repairs — Example News, 6 May 2024  (alpha.txt)\n"
         "\n"
         "(read as: What did Ellen Park say about the cost?)\n"
-        "1. [1] Mayor Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million "
+        "[1] Mayor Ellen Park cut the ribbon at noon. She said the repairs cost 4.2 million "
         "dollars.\n"
         "\n"
         "Sources\n"
@@ -79,7 +79,7 @@ def test_unknown_command_and_show_before_any_answer(tiny_engine: Engine, tmp_pat
         "/show -1\r/show 99999999999999999999\r\x04",
         tmp_path / "h",
     )
-    assert "No quotes yet: ask a question first." in out
+    assert "No answer yet: ask a question first." in out
     assert out.count("Use /show N with N from 1 to 1.") == 4  # range and type are checked
     assert "Unknown command /frobnicate. Type /help for the list." in out
 
@@ -116,3 +116,62 @@ def test_chat_with_piped_stdin_behaves_like_ask(tiny_corpus: Path, tmp_path: Pat
     assert result.exit_code == 0
     assert "Q: What did she say about the cost?" in result.stdout
     assert "She said the repairs cost 4.2 million dollars." in result.stdout
+
+
+def test_show_after_a_declined_answer_says_it_had_no_quotes(
+    tiny_engine: Engine, tmp_path: Path
+) -> None:
+    out = chat(tiny_engine, "What is the capital of France?\r/show 1\r\x04", tmp_path / "h")
+    assert "The last answer had no quotes." in out
+
+
+@pytest.mark.parametrize("arg", ["²", "①", "1" * 5000, "١"])
+def test_show_takes_only_ascii_digits_in_range(
+    tiny_engine: Engine, tmp_path: Path, arg: str
+) -> None:
+    out = chat(tiny_engine, f"Who is Ellen Park?\r/show {arg}\r\x04", tmp_path / "h")
+    assert "Use /show N with N from 1 to 1." in out and out.endswith("Bye.\n")
+
+
+def test_quotes_are_numbered_once(tiny_engine: Engine, tmp_path: Path) -> None:
+    out = chat(tiny_engine, "How many schools were closed?\r\x04", tmp_path / "h")
+    assert "[1] Heavy rain flooded" in out and "1. [1]" not in out
+
+
+def test_tab_completes_slash_commands_and_history_suggests(
+    tiny_engine: Engine, tmp_path: Path
+) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from bot.interfaces.repl import make_session
+
+    history = tmp_path / "h"
+    chat(tiny_engine, "Who is Ellen Park?\r\x04", history)
+    session = make_session(history)
+    done = session.completer.get_completions(
+        Document("/sou"), CompleteEvent(completion_requested=True)
+    )
+    assert [c.text for c in done] == ["/sources"]
+    # Suggestions come from the saved history (→ accepts one while typing).
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.history import InMemoryHistory
+
+    assert isinstance(session.auto_suggest, AutoSuggestFromHistory)
+    past = list(session.history.load_history_strings())
+    assert past == ["Who is Ellen Park?"]
+    recent = InMemoryHistory()
+    for line in past:
+        recent.append_string(line)
+    buffer = Buffer(history=recent)
+    buffer.insert_text("Who is E")
+    suggestion = session.auto_suggest.get_suggestion(buffer, buffer.document)
+    assert suggestion is not None and suggestion.text == "llen Park?"
+
+
+def test_history_file_is_private(tiny_engine: Engine, tmp_path: Path) -> None:
+    history = tmp_path / "newsqa" / "chat_history"
+    chat(tiny_engine, "Who is Ellen Park?\r\x04", history)
+    assert oct(history.stat().st_mode & 0o777) == "0o600"
+    assert oct(history.parent.stat().st_mode & 0o777) == "0o700"

@@ -10,6 +10,7 @@ operation, so nothing per token crosses the process boundary as a Python object.
 from __future__ import annotations
 
 import os
+import signal
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,9 @@ _WORKER: Ingestor | None = None
 def init_worker(folder: Path, metadata: dict[str, DocMeta], punkt: dict[str, Any]) -> None:
     global _WORKER
     close_inherited_locks()
+    # Ctrl-C is the parent's to handle: it prints one line and exits 130, and the pool's
+    # context manager ends the workers - without each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Ingestor(folder, metadata, punkt)
 
 

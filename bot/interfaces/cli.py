@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsqa-bot", prog_name="newsqa")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Ask questions about a folder of news articles; get verbatim, cited quotes.
@@ -96,6 +97,8 @@ def ask(
             else:
                 out_console().print(answer_text(result), end="")
             return
+        if sys.stdin.isatty():
+            notify("Reading questions from stdin, one per line; Ctrl-D to end.")
         _answer_lines(engine, sys.stdin, as_json, top, conversation)
 
 
@@ -108,7 +111,7 @@ def _to_json(result: Any) -> dict[str, Any]:
 def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
     """One output per input line, in order, so scripts can zip questions with answers."""
     from ..answer.conversation import Conversation
-    from .render import answer_text, error_json
+    from .render import answer_text, error_json, inert
 
     conv = Conversation(engine)
     console = out_console()
@@ -125,12 +128,12 @@ def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversat
             if as_json:
                 click.echo(json.dumps(error_json(line, str(exc)), ensure_ascii=False))
             else:
-                console.print(f"Q: {line}\n  ({exc})\n", markup=False)
+                console.print(f"Q: {inert(line)}\n  ({exc})\n", markup=False)
             continue
         if as_json:
             click.echo(json.dumps(_to_json(result), ensure_ascii=False))
         else:
-            console.print(f"Q: {line}", markup=False)
+            console.print(f"Q: {inert(line)}", markup=False)
             console.print(answer_text(result))
         sys.stdout.flush()
 
@@ -186,8 +189,9 @@ def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> N
 @main.command()
 @corpus_options
 def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
-    """Open the interactive chat (reads stdin lines when it is not a terminal)."""
-    if not sys.stdin.isatty():
+    """Open the interactive chat (plain line mode when stdin or stdout is not a terminal:
+    `chat | tee log` gets answers, not a full-screen prompt)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         with errors_to_exit():
             engine = open_engine(corpus_dir, index_dir)
             _answer_lines(engine, sys.stdin, False, 3, True)

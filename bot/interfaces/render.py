@@ -16,6 +16,15 @@ from rich.text import Text
 
 from ..records import Answer, CleanDoc, DocMeta, Source
 
+# Control characters (C0 but newline and tab, DEL, C1): an article's title or file name
+# must not be able to set the window title ("\x1b]0;") or clear the screen ("\x1b[2J").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """`text` safe to print on a terminal: control characters shown as \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 def full_date(published: str | None) -> str | None:
     """The contract's "published": a full YYYY-MM-DD date, else null."""
@@ -39,7 +48,7 @@ def human_date(published: str | None) -> str | None:
 
 def source_line(title: str, publisher: str | None, published: str | None) -> str:
     parts = [p for p in (publisher, human_date(published)) if p]
-    return f"{title} — {', '.join(parts)}" if parts else title
+    return inert(f"{title} — {', '.join(parts)}" if parts else title)
 
 
 def answer_to_json(ans: Answer) -> dict[str, Any]:
@@ -112,27 +121,25 @@ def highlight(text: str, words: tuple[str, ...], style: str = "bold yellow") -> 
     return out
 
 
-def answer_text(ans: Answer, numbered: bool = False) -> Text:
-    """Readable answer: quotes with [n] citation markers, then a sources footer.
-    `numbered` also counts the quotes (1., 2. …) so the REPL's /show N can refer to them."""
+def answer_text(ans: Answer) -> Text:
+    """Readable answer: quotes in order, each with its [n] citation marker, then a sources
+    footer. (The chat's /show N counts the quotes in this order.)"""
     out = Text()
     if ans.resolved_question:
-        out.append(f"(read as: {ans.resolved_question})\n", style="dim")
+        out.append(f"(read as: {inert(ans.resolved_question)})\n", style="dim")
     if not ans.answered:
-        out.append(ans.message or "The articles don't say.", style="italic")
+        out.append(inert(ans.message or "The articles don't say."), style="italic")
         out.append("\n")
         return out
-    for i, q in enumerate(ans.quotes, 1):
-        if numbered:
-            out.append(f"{i}. ", style="dim")
+    for q in ans.quotes:
         out.append(f"[{q.citation}] ", style="bold cyan")
-        out.append_text(highlight(q.text, q.matched))
+        out.append_text(highlight(inert(q.text), q.matched))
         out.append("\n")
     out.append("\nSources\n", style="bold")
     for s in ans.sources:
         out.append(f"[{s.citation}] ", style="bold cyan")
         out.append(source_line(s.title, s.publisher, s.published))
-        out.append(f"  ({s.doc})\n", style="dim")
+        out.append(f"  ({inert(s.doc)})\n", style="dim")
     return out
 
 
@@ -141,7 +148,7 @@ def sources_text(docs: list[DocMeta]) -> Text:
     for i, d in enumerate(docs, 1):
         out.append(f"{i:>3}. ", style="bold cyan")
         out.append(source_line(d.title, d.publisher, d.published))
-        out.append(f"  ({d.doc})\n", style="dim")
+        out.append(f"  ({inert(d.doc)})\n", style="dim")
     return out
 
 
@@ -176,11 +183,11 @@ def eval_table(m: dict[str, Any], results: Any, top: int, title: str = "Evaluati
         )
         block = Text()
         block.append(f"✗ {r.id}", style="bold red")
-        block.append(f"  {r.question}\n")
+        block.append(f"  {inert(r.question)}\n")
         block.append("    expected: ", style="dim")
         block.append(f"{r.expected}\n")
         block.append("    top quote: ", style="dim")
-        block.append(given)
+        block.append(inert(given))
         parts.append(block)
     for line in m["unfaithful"]:
         parts.append(Text(f"NOT VERBATIM: {line}", style="bold red"))
@@ -239,7 +246,7 @@ def article_text(doc: CleanDoc, first: bool = True) -> Text:
     """`article`: a header of metadata, then the cleaned text, paragraphs apart."""
     m = doc.meta
     out = Text("" if first else "\n" + "─" * 40 + "\n\n")
-    out.append(m.doc + "\n", style="dim")
+    out.append(inert(m.doc) + "\n", style="dim")
     for label, value in (
         ("Title", m.title),
         ("Publisher", m.publisher),
@@ -247,7 +254,7 @@ def article_text(doc: CleanDoc, first: bool = True) -> Text:
         ("Byline", m.byline),
     ):
         out.append(f"{label}: ", style="bold")
-        out.append(f"{value or '—'}\n")
+        out.append(f"{inert(value or '—')}\n")
     out.append("\n")
-    out.append(doc.raw)
+    out.append(inert(doc.raw))
     return out

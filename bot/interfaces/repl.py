@@ -7,6 +7,7 @@ engine it calls); `run_repl` is the loop around it. Conversation memory is the c
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from ..errors import QuestionError
 from ..index.engine import Engine
 from ..paths import history_file
 from ..records import Answer
-from .render import answer_text, source_line, sources_text
+from .render import answer_text, inert, source_line, sources_text
 
 PROMPT = "ask> "
 HELP = """\
@@ -27,7 +28,7 @@ Ask a question about the articles, e.g. "Who is Mustafa Bali?" — follow-ups li
 "What did he tweet?" use the conversation so far.
 
   /sources     list the articles
-  /show N      the full passage around quote N of the last answer
+  /show N      the full passage around the N-th quote of the last answer
   /clear       forget the conversation so far
   /help        this help
   /quit        leave (Ctrl-D works too; Ctrl-C cancels the current line)"""
@@ -54,7 +55,7 @@ class ChatSession:
             self.last = self.conversation.ask(text, top=self.top)
         except QuestionError as exc:
             return Text(f"({exc})", style="yellow")
-        return answer_text(self.last, numbered=True)
+        return answer_text(self.last)
 
     def _command(self, text: str) -> Text | str | None:
         name, _, arg = text.partition(" ")
@@ -75,10 +76,15 @@ class ChatSession:
         return Text(f"Unknown command /{name}. Type /help for the list.", style="yellow")
 
     def _show(self, arg: str) -> Text:
-        quotes = self.last.quotes if self.last else ()
+        if self.last is None:
+            return Text("No answer yet: ask a question first.", style="yellow")
+        quotes = self.last.quotes
         if not quotes:
-            return Text("No quotes yet: ask a question first.", style="yellow")
-        if not arg.isdigit() or not 1 <= int(arg) <= len(quotes):
+            return Text("The last answer had no quotes.", style="yellow")
+        # ASCII digits only: "²", "①" and 5,000-digit numbers are not quote numbers.
+        if not (arg.isascii() and arg.isdigit() and len(arg) <= 3) or not 1 <= int(arg) <= len(
+            quotes
+        ):
             return Text(f"Use /show N with N from 1 to {len(quotes)}.", style="yellow")
         quote = quotes[int(arg) - 1]
         doc = self.engine.doc(self.engine.passage(quote.passage_id).doc_id)
@@ -86,7 +92,7 @@ class ChatSession:
         out.append(source_line(doc.title, doc.publisher, doc.published) + "\n", style="bold")
         for i, sent in enumerate(self.engine.passage_sentences(quote.passage_id)):
             style = "bold" if sent.sent_id in quote.sent_ids else ""  # the quoted part
-            out.append((" " if i else "") + sent.text, style=style)
+            out.append((" " if i else "") + inert(sent.text), style=style)
         return out
 
 
@@ -117,18 +123,46 @@ def run_repl(
 
 
 def prompt_reader(history_path: Path | None = None, **session_kwargs: Any) -> Callable[[str], str]:
-    """A prompt_toolkit session: arrow keys, Ctrl-R search, and a history file in the user
-    data directory. `session_kwargs` (input/output) let tests drive it through a pipe."""
+    """Read lines with `make_session`'s prompt."""
+    session = make_session(history_path, **session_kwargs)
+    return lambda prompt: session.prompt(prompt)
+
+
+def make_session(history_path: Path | None = None, **session_kwargs: Any) -> Any:
+    """A prompt_toolkit session: arrow keys, Ctrl-R search, Tab completion of the slash
+    commands, suggestions from history (→ accepts), and a history file readable by you
+    only (0600 in a 0700 folder). `session_kwargs` (input/output) let tests drive it."""
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
     path = history_path or history_file()
     history: History
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(exist_ok=True)
+        private_file(path)
         history = FileHistory(str(path))
     except OSError:
         history = InMemoryHistory()  # read-only home: still usable, just no saved history
-    session: PromptSession[str] = PromptSession(history=history, **session_kwargs)
-    return lambda prompt: session.prompt(prompt)
+    completer = WordCompleter(COMMANDS, sentence=True, match_middle=False)
+    session: PromptSession[str] = PromptSession(
+        history=history,
+        completer=completer,
+        complete_while_typing=False,
+        auto_suggest=AutoSuggestFromHistory(),
+        **session_kwargs,
+    )
+    return session
+
+
+COMMANDS = ["/sources", "/show ", "/clear", "/help", "/quit"]
+
+
+def private_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by its owner only; tighten them if they
+    exist: past questions are nobody else's business."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ..errors import BotError, QuestionError
 from ..paths import default_corpus, default_index
+from .render import inert
 
 if TYPE_CHECKING:
     from ..index.engine import Engine
@@ -22,22 +23,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
 
 
 def out_console() -> Console:
-    """stdout; soft wrap, so piped answers are never broken mid-sentence by hard wraps.
+    """stdout. On a terminal rich wraps at word boundaries (the terminal itself would
+    break words: "a s / pokesman"); piped, every quote stays on one line for scripts.
     Colour follows rich's rules: off when NO_COLOR is set or stdout is not a terminal."""
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def notify(message: str) -> None:
     """One-line notices (index rebuilt, files skipped) go to stderr, never stdout."""
-    click.echo(message, err=True)
+    click.echo(inert(message), err=True)
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {inert(message)}", err=True)
     sys.exit(code)
 
 
@@ -51,7 +53,7 @@ def errors_to_exit() -> Iterator[None]:
     except BotError as exc:
         fail(str(exc), 1)
     except KeyboardInterrupt:
-        click.echo("", err=True)
+        click.echo("\ninterrupted", err=True)
         sys.exit(130)
 
 
