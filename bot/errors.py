@@ -9,6 +9,7 @@
     │   ├── IndexCorrupt        files truncated, missing or unparsable
     │   └── IndexWriteError     a build could not be written (disk full, read-only folder)
     ├── ConfigError             bad settings (e.g. no Discord token)
+    ├── ConnectError            a service (Discord) cannot be reached
     └── EvalFileError           an evaluation question file that cannot be used
 
 Library code raises these and never prints; each interface turns them into its own
@@ -54,6 +55,10 @@ class ConfigError(BotError):
     """A setting the bot needs is missing or invalid (e.g. DISCORD_TOKEN)."""
 
 
+class ConnectError(BotError):
+    """A service the bot talks to (Discord) cannot be reached: DNS, refused, no answer."""
+
+
 class EvalFileError(BotError):
     """An evaluation question file is missing or has a malformed case."""
 
@@ -61,6 +66,7 @@ class EvalFileError(BotError):
 __all__ = [
     "BotError",
     "ConfigError",
+    "ConnectError",
     "CorpusError",
     "EvalFileError",
     "IndexCorrupt",

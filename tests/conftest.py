@@ -26,6 +26,14 @@ def quiet(_: str) -> None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own user cache and data folders (indexes of other corpora, the
+    Discord sync state, chat history): nothing leaks between tests or into the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+
+
 @pytest.fixture
 def tiny_corpus(tmp_path: Path) -> Path:
     """A private copy of the three-article fixture corpus, free to modify."""

@@ -56,6 +56,13 @@ class DiscordStandIn:
         self.edits: dict[str, list[Any]] = defaultdict(list)  # token -> PATCH @original
         self.followups: dict[str, list[Any]] = defaultdict(list)  # token -> POST webhook
         self.deletes: dict[str, int] = defaultdict(int)  # token -> DELETE @original
+        # What users see, as Discord would show it: per interaction token, every message
+        # with its real visibility. The first followup after a defer *is* the deferred
+        # response and keeps the defer's visibility, whatever flags it asks for.
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._deferred: dict[str, bool] = {}  # token -> deferred ephemerally (unresolved)
+        self.rejected: list[str] = []  # bodies refused as Discord refuses them (50035)
+        self.fail_followups = 0  # fault injection: this many next followups fail
         self._ws: list[tuple[web.WebSocketResponse, Any]] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(10**17)
@@ -199,6 +206,15 @@ class DiscordStandIn:
             iid = parts[1]
             self.callbacks[iid].append(body)
             kind = (body or {}).get("type")
+            data = (body or {}).get("data") or {}
+            if problem := embed_problem(data):
+                return self._reject(problem)
+            token = parts[2]
+            ephemeral = bool(data.get("flags", 0) & 64)
+            if kind == 5:
+                self._deferred[token] = ephemeral
+            elif kind == 4:
+                self.messages[token].append(self._shown(data, ephemeral, "original"))
             return _json(
                 {
                     "interaction": {
@@ -215,17 +231,65 @@ class DiscordStandIn:
             )
         if parts[0] == "webhooks" and len(parts) >= 3:
             token = parts[2]
+            if problem := embed_problem(body or {}):
+                return self._reject(problem)
             if request.method == "PATCH" and parts[-1] == "@original":
                 self.edits[token].append(body)
+                self._resolve_original(token, body or {})
                 return _json(self._message(body))
             if request.method == "DELETE" and parts[-1] == "@original":
                 self.deletes[token] += 1
+                for m in self.messages[token]:
+                    if m["kind"] == "original":
+                        m["deleted"] = True
                 return web.Response(status=204)
             if request.method == "POST" and len(parts) == 3:
+                if self.fail_followups > 0:  # a failure discord.py does not retry (a 5xx it
+                    self.fail_followups -= 1  # retries for 25 s first, to the same end)
+                    return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
                 self.followups[token].append(body)
+                if token in self._deferred:  # the first followup after a defer
+                    self._resolve_original(token, body or {})
+                else:
+                    asked = bool((body or {}).get("flags", 0) & 64)
+                    self.messages[token].append(self._shown(body or {}, asked, "followup"))
                 return _json(self._message(body))
         self.unexpected.append(f"{request.method} {path}")
         return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _resolve_original(self, token: str, body: dict[str, Any]) -> None:
+        """The deferred response gets its content: its visibility is the defer's."""
+        if token in self._deferred:
+            ephemeral = self._deferred.pop(token)
+            self.messages[token].append(self._shown(body, ephemeral, "original"))
+            return
+        for m in self.messages[token]:
+            if m["kind"] == "original":
+                m.update(
+                    content=body.get("content") or m["content"],
+                    embeds=body.get("embeds") or m["embeds"],
+                )
+
+    @staticmethod
+    def _shown(body: dict[str, Any], ephemeral: bool, kind: str) -> dict[str, Any]:
+        return {
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "ephemeral": ephemeral,
+            "kind": kind,
+            "deleted": False,
+        }
+
+    def visible(self, token: str) -> list[dict[str, Any]]:
+        """The messages of an interaction that users still see."""
+        return [m for m in self.messages[token] if not m["deleted"]]
+
+    def _reject(self, problem: str) -> web.Response:
+        self.rejected.append(problem)
+        return _json(
+            {"message": "Invalid Form Body", "code": 50035, "errors": {"embeds": problem}},
+            status=400,
+        )
 
     def _message(self, body: Any) -> dict[str, Any]:
         body = body or {}
@@ -256,6 +320,40 @@ class DiscordStandIn:
                     await asyncio.wait_for(self._changed.wait(), 0.2)
 
         await asyncio.wait_for(loop(), timeout)
+
+
+# Discord's embed limits: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+LIMITS = {"title": 256, "description": 4096, "field.name": 256, "field.value": 1024, "footer": 2048}
+
+
+def embed_problem(body: dict[str, Any]) -> str | None:
+    """Why Discord would refuse these embeds (400, code 50035), or None."""
+    embeds = body.get("embeds") or []
+    total = 0
+    for e in embeds:
+        parts = {
+            "title": e.get("title") or "",
+            "description": e.get("description") or "",
+            "footer": (e.get("footer") or {}).get("text") or "",
+        }
+        fields = e.get("fields") or []
+        if len(fields) > 25:
+            return "more than 25 fields"
+        for f in fields:
+            for key, value in (
+                ("field.name", f.get("name") or ""),
+                ("field.value", f.get("value") or ""),
+            ):
+                if len(value) > LIMITS[key]:
+                    return f"{key} longer than {LIMITS[key]}"
+                total += len(value)
+        for key, value in parts.items():
+            if len(value) > LIMITS[key]:
+                return f"{key} longer than {LIMITS[key]}"
+            total += len(value)
+    if total > 6000:
+        return "embeds longer than 6000 in all"
+    return None
 
 
 def interaction(

@@ -31,7 +31,7 @@ class LoadResult:
     count: int
     max_lag_s: float  # the longest the bot's loop was late for a 10 ms sleep
     deferred_once: int  # interactions whose only callback was one deferral
-    replied_once: int  # interactions that got exactly one reply (an edit or a followup)
+    replied_once: int  # interactions left with exactly one message: an answer or a private one
     unexpected: int  # requests the stand-in did not expect
 
 
@@ -88,5 +88,6 @@ def run_load(
     for n in range(count):
         iid, token = str(5 * 10**17 + 1000 + n), f"itoken-{1000 + n}"
         deferred += [c["type"] for c in server.callbacks[iid]] == [5]
-        replied += len(server.edits[token]) + len(server.followups[token]) == 1
+        shown = server.visible(token)  # one message each: the answer, or a private reply
+        replied += len(shown) == 1 and bool(shown[0]["embeds"] or shown[0]["ephemeral"])
     return LoadResult(count, max_lag, deferred, replied, len(server.unexpected))

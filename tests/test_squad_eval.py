@@ -20,12 +20,6 @@ TINY_SQUAD = Path(__file__).resolve().parent / "fixtures" / "tiny_squad.json"
 DEV_HALF = ROOT.parent / "shared" / "squad" / "dev-v1.1-half.json"
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SQuAD corpora and indexes go to the user cache: a temporary one per test."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 def _quote(doc: str, start: int, end: int, text: str) -> Quote:
     return Quote(text, 1, doc, 1.0, start, end, 0, (0,))
 

@@ -204,19 +204,31 @@ def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
 
 
 @main.command("discord")
+@click.option("--sync", "force_sync", is_flag=True, help="Sync the slash commands now.")
+@click.option(
+    "--clear-global",
+    is_flag=True,
+    help="With --sync: remove the global copy of the commands (when moving to a guild).",
+)
 @corpus_options
-def discord_cmd(corpus_dir: Path | None, index_dir: Path | None) -> None:
+def discord_cmd(
+    force_sync: bool, clear_global: bool, corpus_dir: Path | None, index_dir: Path | None
+) -> None:
     """Run the Discord bot (token from DISCORD_TOKEN or .env; see README)."""
     import asyncio
+    from dataclasses import replace
 
-    from .discord_bot import run_bot, settings_from_env
+    from .discord_bot import settings_from_env
+    from .discord_run import run_bot
     from .logs import setup_logging
 
+    if clear_global and not force_sync:
+        fail("--clear-global goes with --sync", 2)
     with errors_to_exit():
-        settings = settings_from_env()
+        settings = replace(settings_from_env(), force_sync=force_sync, clear_global=clear_global)
         setup_logging(secrets=[settings.token])
         engine = open_engine(corpus_dir, index_dir)
-        asyncio.run(run_bot(engine, settings))
+        asyncio.run(run_bot(engine, settings, notify))
 
 
 main.add_command(eval_cmd)

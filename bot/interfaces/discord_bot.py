@@ -17,6 +17,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import discord
@@ -28,6 +29,7 @@ from ..answer.query import MAX_TOP
 from ..errors import ConfigError, QuestionError
 from ..index.engine import Engine
 from .discord_render import answer_embed, clean, sources_embed
+from .discord_sync import sync_commands
 
 log = logging.getLogger("newsqa.discord")
 
@@ -49,6 +51,9 @@ class Settings:
     cooldown_per: float = 30.0  # ... per this many seconds, per user
     conversation_ttl: float = 600.0  # follow-up context expires after 10 minutes
     max_conversations: int = 5000
+    force_sync: bool = False  # sync the commands even when they did not change
+    clear_global: bool = False  # remove a stale global copy (moving to guild sync)
+    sync_state: Path | None = None  # where the synced command tree's hash is kept
 
     def __repr__(self) -> str:  # never show the token, even in a traceback or debugger
         return f"Settings(token=<hidden>, guild_id={self.guild_id})"
@@ -90,9 +95,14 @@ class NewsBot(commands.Bot):
     """The bot; its engine and settings come in through `__init__`."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
+        # No voice here: say so before discord.py warns about PyNaCl and davey.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.none()
+        intents.guilds = True  # not privileged; without it discord.py warns about state
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.none(),  # slash commands need no gateway intents
+            intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
         )
@@ -117,14 +127,8 @@ class NewsBot(commands.Bot):
         )
         for command in make_commands(self.settings):
             self.tree.add_command(command)
-        if self.settings.guild_id:
-            guild = discord.Object(id=self.settings.guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to guild %s", len(synced), self.settings.guild_id)
-        else:
-            synced = await self.tree.sync()
-            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+        s = self.settings
+        await sync_commands(self, s.guild_id, s.force_sync, s.clear_global, s.sync_state)
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -146,13 +150,16 @@ class NewsBot(commands.Bot):
 
 
 async def reply_private(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral reply, whether or not the interaction was already deferred."""
+    """An ephemeral reply, whether or not the interaction was already deferred. After a
+    public defer a followup would be public (Discord gives the first followup after a
+    defer the defer's visibility), so that case goes through `_private_after_defer`."""
     none = discord.AllowedMentions.none()
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
-        else:
+        if not interaction.response.is_done():
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
+            return
+        deferred_private = bool(interaction.extras.get("private", False))
+        await _private_after_defer(interaction, deferred_private, text, count=False)
     except discord.HTTPException:
         log.warning("could not send a private reply to interaction %s", interaction.id)
 
@@ -174,6 +181,7 @@ async def ask_callback(
         await reply_private(interaction, BAD_INPUT)
         return
     await interaction.response.defer(ephemeral=private, thinking=True)
+    interaction.extras["private"] = private  # for the error handler's apology
     key = (interaction.channel_id, interaction.user.id)
     conversation = bot.conversations.get(key)
     t0 = time.perf_counter()
@@ -199,16 +207,32 @@ async def ask_callback(
     bot.answered += 1
 
 
-async def _private_after_defer(interaction: discord.Interaction, private: bool, text: str) -> None:
-    """The reply must be private: replace a public "thinking…" message with a private one."""
-    bot = interaction.client
+PUBLIC_PLACEHOLDER = "(replied privately)"
+PUBLIC_FALLBACK = "Sorry — I could not send that reply. Please try again."
+
+
+async def _private_after_defer(
+    interaction: discord.Interaction, private: bool, text: str, count: bool = True
+) -> None:
+    """A private reply after a defer. A private defer is simply edited. A public one's
+    "thinking…" message is first turned into a short public placeholder (so the followup
+    is a new message, not the defer's, and can be private), then deleted only once the
+    private reply went through; if that fails, the placeholder says so in public instead
+    of the question silently vanishing."""
     none = discord.AllowedMentions.none()
     if private:
         await interaction.edit_original_response(content=text, allowed_mentions=none)
     else:
-        await interaction.delete_original_response()
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
-    if isinstance(bot, NewsBot):
+        await interaction.edit_original_response(content=PUBLIC_PLACEHOLDER, allowed_mentions=none)
+        try:
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
+        except discord.HTTPException:
+            log.warning("private reply to interaction %s failed: left a notice", interaction.id)
+            await interaction.edit_original_response(content=PUBLIC_FALLBACK, allowed_mentions=none)
+        else:
+            await interaction.delete_original_response()
+    bot = interaction.client
+    if count and isinstance(bot, NewsBot):
         bot.answered += 1
 
 
@@ -237,17 +261,3 @@ def make_commands(settings: Settings) -> list[app_commands.Command[Any, Any, Non
         callback=sources_callback,
     )
     return [ask, sources]
-
-
-async def run_bot(engine: Engine, settings: Settings) -> None:
-    """Run until stopped. A rejected token becomes a ConfigError (one line at the CLI)."""
-    bot = NewsBot(engine, settings)
-    try:
-        async with bot:
-            await bot.start(settings.token)
-    except discord.LoginFailure as exc:
-        raise ConfigError(
-            "Discord rejected DISCORD_TOKEN (check it in the developer portal, Bot → Reset Token)"
-        ) from exc
-    except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - we ask for none
-        raise ConfigError("Discord refused the requested intents") from exc

@@ -25,6 +25,7 @@ FOOTER_MAX = 2048
 FIELDS_MAX = 25
 TOTAL_MAX = 6000
 SOURCE_TITLE_MAX = 200  # keeps one source line well inside a field value
+SOURCE_PUBLISHER_MAX = 100
 COLOUR = 0x2B6CB0
 
 
@@ -46,8 +47,12 @@ def quote_line(q: Quote, limit: int = DESCRIPTION_MAX) -> str:
 
 
 def source_entry(s: Source | DocMeta, number: int) -> str:
+    """One source line, within a field value whatever the corpus holds: the title and
+    publisher are shortened before escaping, the whole line after it."""
     title = _clip(s.title, SOURCE_TITLE_MAX)
-    return f"**[{number}]** {clean(source_line(title, s.publisher, s.published))}"
+    publisher = _clip(s.publisher, SOURCE_PUBLISHER_MAX) if s.publisher else None
+    line = f"**[{number}]** {clean(source_line(title, publisher, s.published))}"
+    return _clip(line, FIELD_VALUE_MAX)
 
 
 def _embed_size(e: discord.Embed) -> int:
@@ -79,7 +84,9 @@ def _build(ans: Answer, quotes: list[Quote], footer: str | None, first_limit: in
         lines.append(line)
     kept = {q.citation for q in quotes[: len(lines)]}
     embed = discord.Embed(
-        title=_clip(clean(ans.question), TITLE_MAX), description="\n\n".join(lines), colour=COLOUR
+        title=_clip(clean(ans.question), TITLE_MAX),
+        description=_clip("\n\n".join(lines), DESCRIPTION_MAX),
+        colour=COLOUR,
     )
     for name, value in _source_fields([s for s in ans.sources if s.citation in kept]):
         embed.add_field(name=name, value=value, inline=False)

@@ -49,4 +49,7 @@ def setup_logging(
     handler.addFilter(RedactSecrets(secrets))
     root.addHandler(handler)
     root.setLevel(level)
+    # discord.py's own INFO lines ("logging in using static token") are noise on a
+    # terminal; its warnings and errors still show.
+    logging.getLogger("discord").setLevel(max(level, logging.WARNING))
     return handler
