@@ -78,8 +78,8 @@ def load(index_dir: Path, verify: bool | None = None) -> IndexData:
     file's checksum (None: when the index is small enough to do it on every open).
     Raises IndexMissing / IndexMismatch / IndexCorrupt."""
     folder = current_build(index_dir)
+    params = _read_params(folder)  # first: an older format says so, rather than "no marker"
     with reading(folder):
-        params = _read_params(folder)
         check_files(folder, params, verify)
         try:
             data = _load(folder, params)

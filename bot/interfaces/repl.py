@@ -8,6 +8,7 @@ engine it calls); `run_repl` is the loop around it. Conversation memory is the c
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,8 @@ def run_repl(
     engine: Engine, console: Console | None = None, read_line: Callable[[str], str] | None = None
 ) -> None:
     """Prompt, answer, repeat, until /quit or Ctrl-D. Ctrl-C only cancels the line."""
-    console = console or Console(highlight=False, soft_wrap=True)
+    # Word wrap on a terminal; one line per quote when the output goes elsewhere.
+    console = console or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     session = ChatSession(engine)
     reader = read_line or prompt_reader()
     console.print(
