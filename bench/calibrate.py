@@ -8,10 +8,10 @@ and against the first half only (questions about the other half: should be decli
 plus the single-turn cases of eval/questions.jsonl on the bundled corpus. For each
 question, the candidate the bot would quote first (unless a rule - a name the corpus
 never uses, no candidate at all - declines before) gives one row of features; a logistic
-regression (numpy, L2) separates the two kinds, bundled rows weighted up so 119 news
-questions count beside thousands of SQuAD ones. It prints the weights, the ARTICLE share
-they imply, and what each MIN_EVIDENCE would decline; the chosen pair is pasted into
-bot/answer/select.py.
+regression (numpy, L2) over `select.features` separates the two kinds, bundled rows
+weighted up so 132 news questions count beside thousands of SQuAD ones. It prints the
+fitted weights and what each bias would decline; the chosen ones are pasted into
+bot/answer/select.py (WEIGHTS, BIAS).
 """
 
 from __future__ import annotations

@@ -58,6 +58,17 @@ def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, dict[
     return proc.returncode, json.loads(out) if out.strip() else {}, err
 
 
+def paused_build(corpus: Path, index: Path, flag: Path) -> subprocess.Popen[str]:
+    """An `ask` whose build stops between reading the articles and writing the index
+    (the builder's pause point) until `flag` exists."""
+    proc = ask_process(corpus, index, NEWSQA_TEST_PAUSE=str(flag))
+    deadline = time.monotonic() + 30
+    while not Path(str(flag) + ".reached").exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    return proc
+
+
 def notices(corpus: Path, index: Path) -> list[str]:
     seen: list[str] = []
     open_index(corpus, index, seen.append)
@@ -98,11 +109,7 @@ def test_d1_a_waiting_process_uses_the_build_another_made(
 ) -> None:
     index = tmp_path / "idx"
     flag = tmp_path / "go"
-    builder = ask_process(tiny_corpus, index, NEWSQA_TEST_PAUSE=str(flag))
-    deadline = time.monotonic() + 30
-    while not Path(str(flag) + ".reached").exists():
-        assert time.monotonic() < deadline and builder.poll() is None
-        time.sleep(0.02)
+    builder = paused_build(tiny_corpus, index, flag)
     waiter = ask_process(tiny_corpus, index)  # the index is missing: it must wait
     time.sleep(1.0)
     assert waiter.poll() is None
@@ -133,11 +140,7 @@ def test_d3_an_article_edited_during_a_build_is_reindexed(
 ) -> None:
     index = tmp_path / "idx"
     flag = tmp_path / "go"
-    proc = ask_process(tiny_corpus, index, NEWSQA_TEST_PAUSE=str(flag))
-    deadline = time.monotonic() + 30
-    while not Path(str(flag) + ".reached").exists():
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.02)
+    proc = paused_build(tiny_corpus, index, flag)
     alpha = tiny_corpus / "alpha.txt"  # read already; now edited before the build commits
     alpha.write_text(alpha.read_text().replace("4.2 million", "5.9 million"), encoding="utf-8")
     flag.touch()

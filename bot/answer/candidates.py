@@ -14,8 +14,11 @@ neighbour joined to pad. Each is described by evidence any corpus has:
 
 and ranked by
 
-    score = OWN·own + (1 - OWN)·match + CONTEXT·context + PASSAGE·passage
-            + NEARBY·nearby + TYPE·typed
+    score = Σ RANK[f]·f = ½·own + ½·match + 0.3·context + 0.1·passage + 0.1·nearby
+            + 0.2·typed
+
+(the other features are computed for `bench/rank_fit.py`, whose fit of all of them did
+no better than these weights).
 
 Whether a candidate is evidence enough to quote is `select.py`'s business. The weights
 were chosen on development data only (the SQuAD dev half with another seed than the one
