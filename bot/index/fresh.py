@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatch
-from ..ingest import clean, corpus, html, segment, tokens
+from ..ingest import clean, corpus, furniture, html, markdown, segment, tokens
 from ..ingest.corpus import MAX_FILE_BYTES, CorpusListing, list_corpus
 from ..safe_io import TooLarge, read_regular
 from .postings import BM25Params
@@ -31,6 +31,8 @@ def expected_settings(params: BM25Params | None = None) -> dict[str, Any]:
         "decode": corpus.SETTINGS,
         "html": html.SETTINGS,
         "clean": clean.SETTINGS,
+        "furniture": furniture.SETTINGS,
+        "markdown": markdown.SETTINGS,
         "segment": segment.SETTINGS,
     }
 

@@ -1,122 +1,22 @@
-"""Cleaning: raw scraped page text -> title, byline and body spans.
+"""Cleaning: an article's text -> metadata (headline, byline, dateline) and the body.
 
-Pure functions. The rules are general patterns of scraped news pages (browser notices,
-photo credits, related links, comment forms, promos, bios, footers, labels, template
-tokens), never line numbers of particular files. Nothing is rewritten: a kept paragraph
-is a list of spans of the decoded text, so quotes stay verbatim and keep their offsets.
+Pure functions. Each line is classified: furniture (`furniture.py`), a headline, a byline
+or a dateline, a footer and everything after it, a label, a duplicate; the rest is body.
+Nothing in a kept line is rewritten, so every quote stays verbatim in the cleaned text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
 
 from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
 from .found import Found, merge
+from .furniture import TERMINAL, body_spans, classify_line, iter_lines
 
-_AGENCIES = (
-    r"Reuters(?: TV)?|AFP|AP(?: Photo)?|Associated Press|Getty(?: Images)?|EPA(?:-EFE)?|"
-    r"Anadolu(?: Agency)?|Xinhua|Bloomberg|Shutterstock|Sipa|NurPhoto|ANI|PTI|UPI|Handout"
-)
-_CREDIT_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Za-z][\w'’.\-]*|\.)){0,4}"
-# "Erik De Castro / Reuters", "Ahmad Al-Rubaye / AFP - Getty Images", "Handout . / Reuters"
-_CREDIT = rf"{_CREDIT_NAME}\s*/\s*(?:{_AGENCIES})(?:\s*[-–—]\s*Getty Images)?"
-_CREDIT_LINE = re.compile(
-    rf"^(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+(?:{_AGENCIES})|(?:{_AGENCIES})(?:\s*/\s*(?:{_AGENCIES}))?)$"
-)
-# A credit glued to the end of a caption: "...Mosul, Iraq.Erik De Castro / Reuters"
-_GLUED_CREDIT = re.compile(
-    rf"(?<=[.!?”\"’)…])\s*(?:{_CREDIT}|{_CREDIT_NAME}\s+via\s+Getty Images)\s*$"
-)
-_CREDIT_TAIL = 160  # longer than any credit: "Ahmad Al-Rubaye / AFP - Getty Images"
-_PAREN_CREDIT = re.compile(rf"\s*\((?:{_AGENCIES})(?: photo| Photo)?\)\s*$")
-_PICTURE_ID = re.compile(r"^(?=[A-Z0-9_-]*\d)(?=[A-Z0-9_-]*[A-Z])[A-Z0-9_-]{6,16}$")
-_TEMPLATE_TOKEN = re.compile(r"\{\{?[A-Za-z_][\w.-]*\}\}?|\[\[[A-Za-z_][\w.-]*\]\]")
+__all__ = ["SETTINGS", "classify_line", "clean_document"]
 
-# One-line furniture: (reason, pattern). Checked against the stripped line.
-_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern, re.IGNORECASE))
-    for reason, pattern in (
-        (
-            "browser notice",
-            r"\b(IE ?\d+|internet explorer|your browser|another browser)\b.*"
-            r"\b(not supported|supported|upgrade|update|optimal experience)|enable javascript",
-        ),
-        ("breadcrumb", r"^(you are here|home\s*[›>»/|])"),
-        ("image label", r"^(image|photo|picture|video|graphic|watch)\s*:\s"),
-        (
-            "related link",
-            r"^(related|read more|read also|also read|see also|more on this|"
-            r"recommended|related coverage|more from \w+)\s*:",
-        ),
-        ("vote count", r"^\d[\d,]*\s+(users?|people|readers?|votes?)\b.*\b(voted|votes?|liked?)\b"),
-        (
-            "comment form",
-            r"^(add|post|leave|write|view|show)\s+(a\s+|new\s+|all\s+)*comments?\b|"
-            r"human visitor|automated spam|captcha|solve this simple math|"
-            r"^\d+\s*[-+x×*]\s*\d+\s*=\s*\d*$",
-        ),
-        (
-            "promo",
-            r"newsletter|\bsign up\b|\bsubscribe\b|\bsubscriptions?\b|emailed to you|"
-            r"delivered to your door|ad-free|click here|app updates|download (our|the) app|"
-            r"follow us on|top stories",
-        ),
-        ("author bio", r"(\.\.\.|…)\s*read more$|^read more$"),
-        (
-            "contributor note",
-            r"^(the\s+)?[\w .&'-]{2,40}\s+contributed( to this (report|story))?\.?$",
-        ),
-        (
-            "timestamp",
-            r"^(updated|published|posted|last updated)\b[^.]{0,40}(\d{4}|[ap]\.?m\.?)$|"
-            r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}",
-        ),
-        (
-            "navigation",
-            r"^(load more|most popular|most read|trending( now)?|advertisement|"
-            r"share( this( article)?)?|comments?|see all\b.*|more stories|top stories|skip to .*)$",
-        ),
-        ("tags", r"^tags?\b\s*:?\s+\S"),
-        ("copyright", r"^(copyright|©)|all rights reserved"),
-        (
-            "cookie notice",
-            r"\bcookies?\b.*\b(use|uses|accept|consent|policy|settings|agree|preferences)\b|"
-            r"\b(we|this (site|website)|our (site|website)) uses? cookies\b|"
-            r"\b(accept|agree to|consent to)\b.*\bcookies?\b|"
-            r"by (continuing|using|browsing)( to (use|browse))? (this|our) (site|website)|"
-            r"\b(privacy|cookie) (policy|settings|preferences|notice)\b.*"
-            r"\b(read|see|update|manage)",
-        ),
-        (
-            "share bar",
-            r"^((share|tweet|e-?mail|print|copy link|save|facebook|twitter|x|linkedin|whatsapp|"
-            r"pinterest|reddit|telegram|messenger|flipboard|threads|bluesky)\b[\s|·•/,:]*){2,}$|"
-            r"^(share|post|send) (this )?(on|to|via|with) (facebook|twitter|x|linkedin|whatsapp|"
-            r"e-?mail|reddit)\b",
-        ),
-        (
-            "advertisement",
-            r"^(story continues below( this)?( advertisement)?|continue reading (below|the main "
-            r"story)|sponsored( content| by\b.*)?|paid (post|content)|advert(isement)?)$",
-        ),
-        (
-            "photo credit",
-            r"^(photo|image|picture|photograph|video)( credit)?s?\s*(:|by\b|courtesy\b)|"
-            r"^image (caption|copyright)\b|"
-            r"^(credit|courtesy|source)\s*:\s*\S|\((photo|image|credit|picture)s?\b[^)]*\)$",
-        ),
-        (
-            "author bio",
-            r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3} (is|was) (a|an|the) ([\w-]+ ){0,4}"
-            r"(reporter|correspondent|writer|editor|journalist|columnist|contributor|"
-            r"producer|author)\b.{0,200}$",
-        ),
-    )
-)
 # After one of these, the rest of the page is footer: bios, comments, promos, links.
 _TAIL_MARKERS = re.compile(
     r"^(about the (writer|author)|add new comment|copyright\b|©|most popular|load more|"
@@ -124,39 +24,16 @@ _TAIL_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^By\s+(?P<who>[^-–—|]{2,80}?)\s*(?:[-–—|]\s*(?P<rest>.*))?$")
-_TERMINAL = re.compile(r"[.!?…:;\"”’')\]]$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s)")
 
 
 _NON_WORD = re.compile(r"\W+")
 _BRAND_SPLIT = re.compile(r"\s+(?:with|and|via)\s+")  # "The Jordan Times with AFP"
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-_CUT_SHORT = re.compile(r"(?:\.{2,}|…)$")  # a caption the page cut off: "... After defeat..."
-BRAND_LINE_MAX_WORDS = 25  # a short line naming the outlet is the outlet talking about itself
 LABEL_MAX_WORDS = 5  # a line this short with no sentence end is a label or subhead
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30  # a first line this long may be the headline
 BYLINE_MAX_CHARS = 120
 DATELINE_MAX_WORDS = 10  # "Updated 10:15 a.m. ET, Mon March 25, 2019" and no longer
 _TERMINAL_SENTENCE = re.compile(r"[a-z]{3,}[.!?]$")  # a line ending a sentence is prose
-
-
-class _Line(NamedTuple):  # a tuple: made for every line of every article, so made fast
-    start: int
-    end: int
-    text: str
-
-
-def iter_lines(raw: str) -> Iterator[_Line]:
-    """Yield the non-blank lines of `raw`, stripped, with their offsets."""
-    pos = 0
-    for chunk in raw.splitlines(keepends=True):
-        body = chunk.rstrip("\r\n")
-        lead = len(body) - len(body.lstrip())
-        text = body.strip()
-        if text:
-            start = pos + lead
-            yield _Line(start, start + len(text), text)
-        pos += len(chunk)
 
 
 def _norm(text: str) -> str:
@@ -176,74 +53,9 @@ def _brand(publisher: str | None) -> str | None:
     return name if len(name) >= 3 else None
 
 
-FURNITURE_MAX_WORDS = 45  # notices, credits, promos and footers are short lines
-
-
-def classify_line(text: str, brand: str | None = None) -> str | None:
-    """Return why a whole line is furniture, or None when it may be body text."""
-    if text.count(" ") >= FURNITURE_MAX_WORDS:
-        # A paragraph this long is prose; skipping the rules keeps cleaning linear and
-        # cheap on big corpora (the longest furniture line in the seeds has 21 words).
-        return None
-    for reason, pattern in _LINE_RULES:
-        if pattern.search(text):
-            return reason
-    if _CREDIT_LINE.match(text):
-        return "photo credit"
-    if _PICTURE_ID.match(text):
-        return "picture id"
-    if (
-        brand
-        and len(text.split()) <= BRAND_LINE_MAX_WORDS
-        and re.match(rf"(the\s+)?{re.escape(brand)}\b", text, re.IGNORECASE)
-    ):
-        return "promo"  # the outlet talking about itself: "Newsweek is committed to ..."
-    if text.lstrip().startswith(("•", "·", "▪")) and not _TERMINAL.search(text):
-        return "list furniture"
-    return None
-
-
-def body_spans(line: _Line) -> list[Span]:
-    """Spans of a body line with glued credits and template tokens cut out."""
-    text, start = line.text, line.start
-    end = len(text)
-    tail = text[-_CREDIT_TAIL:]
-    # Credits sit at the end of a line: only its tail is searched, and only when it has
-    # the marks every credit has ("/", "via", or a closing parenthesis).
-    for pattern, mark in ((_GLUED_CREDIT, "/"), (_GLUED_CREDIT, " via "), (_PAREN_CREDIT, ")")):
-        if mark in tail and (m := pattern.search(text, max(0, end - _CREDIT_TAIL), end)):
-            end = m.start()
-            break
-    # A caption cut short by the page ("... After defeat...") keeps its whole sentences.
-    trimmed = text[:end].rstrip()
-    if end < len(text) and (cut := _CUT_SHORT.search(trimmed)):
-        last = None
-        for m in _SENTENCE_END.finditer(trimmed[: cut.start()] + " "):
-            last = m.end()
-        end = last if last is not None else 0
-    if "{" not in text and "[[" not in text:  # no template tokens: one span
-        if end == len(text):  # nothing cut: the line is stripped already
-            return [Span(start, start + end)]
-        return [_strip(text, start, Span(start, start + end))] if text[:end].strip() else []
-    spans: list[Span] = []
-    pos = 0
-    for m in _TEMPLATE_TOKEN.finditer(text, 0, end):
-        spans.append(Span(start + pos, start + m.start()))
-        pos = m.end()
-    spans.append(Span(start + pos, start + end))
-    return [_strip(text, start, s) for s in spans if text[s.start - start : s.end - start].strip()]
-
-
-def _strip(text: str, base: int, span: Span) -> Span:
-    piece = text[span.start - base : span.end - base]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece) - len(piece.rstrip())
-    return Span(span.start + lead, span.end - trail)
-
-
 def _is_label(text: str) -> bool:
     """Short line with no sentence ending: section label, subhead or widget title."""
-    return len(text.split(maxsplit=LABEL_MAX_WORDS)) <= LABEL_MAX_WORDS and not _TERMINAL.search(
+    return len(text.split(maxsplit=LABEL_MAX_WORDS)) <= LABEL_MAX_WORDS and not TERMINAL.search(
         text
     )
 
