@@ -6,7 +6,8 @@ neighbour joined to pad. Each is described by evidence any corpus has:
 
     own      share of the question's weight (sentence IDF) the quote itself holds
     match    the same as a BM25 score: repeated words saturate, long sentences pay
-    context  share the quote's passage holds: the text around a sentence is evidence too
+    context  share the quote's passage and its article's headline hold: the text around
+             a sentence is evidence too
     passage  the passage's BM25 score against the best passage's
     reach    the passage's BM25 score against the most this query could reach
     nearby   how close together the matched words sit in the quote (proximity)
@@ -212,6 +213,8 @@ def score_candidates(
     for rank, (pid, pscore) in enumerate(passages):
         sents = engine.passage_sentences(pid)
         context_stems = frozenset().union(*(sentence_terms(s.text) for s in sents))
+        if sents:  # the headline is context for every sentence of its article
+            context_stems |= frozenset(sentence_terms(engine.doc(sents[0].doc_id).title))
         context = coverage(query, context_stems)
         for pos, win in enumerate(windows(engine, sents)):
             terms = tuple(t for s in win for t in sentence_terms(s.text))
