@@ -7,7 +7,6 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 
 from bot.answer.pipeline import answer
@@ -234,6 +233,7 @@ def test_quote_offsets_point_into_the_article_text(tiny_corpus: Path, tmp_path: 
 
 
 def test_the_sample_corpus_ships_with_the_package() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     tool = project["tool"]["setuptools"]
     assert tool["package-dir"]["bot.sample_corpus"] == "corpus"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Callable
 
 import aiohttp
@@ -22,7 +23,11 @@ CONNECT_TIMEOUT = 15.0
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+    dns_error = getattr(aiohttp, "ClientConnectorDNSError", None)  # aiohttp >= 3.11
+    if dns_error is not None and isinstance(exc, dns_error):
+        return "the name lookup failed"
+    lookup = (socket.EAI_NONAME, socket.EAI_AGAIN)
+    if isinstance(exc, aiohttp.ClientConnectorError) and exc.os_error.errno in lookup:
         return "the name lookup failed"
     if isinstance(exc, aiohttp.ClientConnectorError):
         if isinstance(exc.os_error, ConnectionRefusedError):
