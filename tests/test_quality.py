@@ -124,6 +124,14 @@ def test_later_quotes_keep_to_the_question(bundled_engine: Engine) -> None:
         assert "districts" not in q.text
 
 
+def test_later_quotes_must_match_more_than_the_name(bundled_engine: Engine) -> None:
+    # "mosque" belongs to the name "the Grand al Nuri mosque": a sentence that only names
+    # the mosque does not say when it was built.
+    ans = answer(bundled_engine, "When was the Grand al Nuri mosque built?", top=5)
+    assert "built in the 12th century" in ans.quotes[0].text
+    assert all("built" in q.text for q in ans.quotes)
+
+
 def test_no_neighbour_is_joined_to_pad_a_quote(bundled_engine: Engine) -> None:
     ans = answer(bundled_engine, "Where did Baghdadi make his only known public appearance?")
     # "It was at Mosul's al-Nuri mosque that ..." is a cleft, not a pronoun pointing back

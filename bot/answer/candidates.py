@@ -61,6 +61,7 @@ class Candidate:
     score: float
     stems: frozenset[str]
     names_ok: bool  # every name of the question the corpus knows is in the quote or passage
+    on_point: bool  # matches a word of the question outside its name phrases (or none exist)
     predicate: bool  # a word of the question that is not a name matched (or none exist)
     typed: bool = False  # holds what the question asks for (a number, a date, a name)
     article: float = 0.0  # share held by the top passages of the quote's article together
@@ -104,6 +105,13 @@ def _predicate(query: Query, stems: frozenset[str]) -> bool:
     them must match."""
     preds = [t for t in query.terms if not t.entity and t.known]
     return not preds or any(t.stem in stems for t in preds)
+
+
+def _on_point(query: Query, stems: frozenset[str]) -> bool:
+    """ "When was the Grand al Nuri mosque built?": a later quote that only says "mosque"
+    (part of the name) does not answer; it must match a word outside the names."""
+    words = [t for t in query.terms if not (t.entity or t.in_name) and t.known]
+    return not words or any(t.stem in stems for t in words)
 
 
 def _names_ok(query: Query, stems: frozenset[str]) -> bool:
@@ -252,6 +260,7 @@ def score_candidates(
                     0.0,
                     stems,
                     _names_ok(query, stems | context_stems),
+                    _on_point(query, stems),
                     _predicate(query, stems),
                     typed,
                     features=feats,

@@ -94,6 +94,11 @@ def _names(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
+def names_in(text: str) -> list[str]:
+    """Every name `text` holds ("the Grand al Nuri mosque", "Mustafa Bali", "SDF")."""
+    return [name for _, name, _ in _names(text)]
+
+
 def main_name(text: str) -> str | None:
     """The longest name in `text` (the first of equally long ones), or None."""
     names = _names(text)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import QuestionError
 from ..index.engine import Engine
 from ..ingest import tokens
+from .followup import names_in
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP = 10
@@ -29,6 +30,7 @@ class QueryTerm:
     weight: float  # sentence-level IDF: always positive; unknown words weigh most
     entity: bool = False  # written with a capital inside the question: a name
     known: bool = True  # the corpus uses the word
+    in_name: bool = False  # part of a name phrase ("al", "mosque" in "the Grand al Nuri mosque")
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def analyze(engine: Engine, question: str) -> Query:
     """The question's content terms, weighted by how rare they are in the corpus."""
     stems, surfaces = question_stems(question)
     cues = _cue_stems(question)
+    name_words = {w for name in names_in(question) for w in tokens.analyze(name)}
     if cues and len(set(stems) - cues) >= 1:
         kept = [(s, w) for s, w in zip(stems, surfaces, strict=True) if s not in cues]
         stems, surfaces = [s for s, _ in kept], [w for _, w in kept]
@@ -112,6 +115,7 @@ def analyze(engine: Engine, question: str) -> Query:
             engine.sentence_idf(stem),
             entity=is_entity(question, surface),
             known=engine.knows(stem),
+            in_name=stem in name_words,
         )
         for stem, surface in zip(stems, surfaces, strict=True)
     )

@@ -69,7 +69,7 @@ def select(scored: list[Candidate], query: Query, top: int) -> list[Candidate]:
             if not chosen:
                 return []
             continue
-        if chosen and not c.names_ok:
+        if chosen and not (c.names_ok and c.on_point):
             continue
         if chosen and query.needs_type and not c.typed:
             continue  # "How many ...?": a later quote without a number answers nothing
