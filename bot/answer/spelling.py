@@ -26,7 +26,10 @@ def neighbour(engine: Engine, stem: str, extra: int = 0) -> str | None:
     """The closest vocabulary term to an unknown stem, or None."""
     if len(stem) < MIN_LENGTH or not stem.isalpha():
         return None
-    limit = (2 if len(stem) >= LONG_WORD else 1) + extra
+    strict = 2 if len(stem) >= LONG_WORD else 1
+    # A suggestion may look one edit further, but never more than a third of the word
+    # ("France" is no typo of "flank").
+    limit = max(strict, min(strict + extra, len(stem) // 3))
     found = process.extract(
         stem, engine.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=50
     )
