@@ -38,7 +38,6 @@ from .data import DocEntry, IndexData
 from .folder import POINTER, current_build, reading, shown
 from .integrity import (
     DTYPES,
-    VERIFY_MAX_BYTES,
     check_dtypes,
     check_files,
     check_ranges,
@@ -80,18 +79,13 @@ def load(index_dir: Path, verify: bool | None = None) -> IndexData:
     folder = current_build(index_dir)
     params = _read_params(folder)  # first: an older format says so, rather than "no marker"
     with reading(folder):
-        check_files(folder, params, verify)
+        verified = check_files(folder, params, verify)
         try:
             data = _load(folder, params)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise IndexCorrupt(f"unreadable index files in {folder.name}: {exc}") from exc
         check_shapes(data, params)
-        full = (
-            verify
-            if verify is not None
-            else sum(int(r["size"]) for r in params["files"].values()) <= VERIFY_MAX_BYTES
-        )
-        check_ranges(data, full)
+        check_ranges(data, full=verified)
     return data
 
 
