@@ -38,7 +38,7 @@ def row(engine: Engine, question: str) -> list[float] | None:
     """The features of the candidate the bot would quote first, or None when a rule
     (a name the corpus never uses, no candidate at all) declines before the model."""
     query = analyze(engine, question)
-    query, _ = pipeline._correct(engine, query)
+    query, _, _ = pipeline._correct(engine, query)
     if not query.terms or any(t.entity and not t.known for t in query.terms):
         return None
     passages = engine.search([t.stem for t in query.terms], pipeline.CANDIDATE_PASSAGES)

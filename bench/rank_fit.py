@@ -33,7 +33,7 @@ Group = tuple[np.ndarray, np.ndarray]  # features [n, d], labels [n]
 
 def group(engine: Engine, question: str, label) -> Group | None:  # type: ignore[no-untyped-def]
     query = analyze(engine, question)
-    query, _ = pipeline._correct(engine, query)
+    query, _, _ = pipeline._correct(engine, query)
     if not query.terms:
         return None
     passages = engine.search([t.stem for t in query.terms], pipeline.CANDIDATE_PASSAGES)

@@ -13,27 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CorpusError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
+from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index import store
 from .index.engine import Engine
 from .index.folder import build_lock, remove_debris
 from .index.fresh import check_fresh
 from .index.store import IndexData
-from .ingest.corpus import list_corpus
+from .ingest.corpus import check_folder, list_corpus, no_articles
 from .progress import Progress, no_progress
 
 if TYPE_CHECKING:  # the builder is imported only when a build runs
     from .build.builder import BuildReport
-
-WHERE = "give one with --corpus DIR or NEWSQA_CORPUS"
-
-
-def check_corpus_dir(corpus_dir: Path) -> None:
-    """A one-line error naming the ways to point the bot at a corpus."""
-    if not corpus_dir.exists():
-        raise CorpusError(f"corpus folder not found: {corpus_dir} ({WHERE})")
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus path is a file, not a folder: {corpus_dir} ({WHERE})")
 
 
 def open_index(
@@ -46,7 +36,7 @@ def open_index(
 
     At most one process builds: the others wait on the index folder's lock (with a
     notice), then find the fresh index and open it."""
-    check_corpus_dir(corpus_dir)
+    check_folder(corpus_dir)
     try:
         return _fresh(corpus_dir, index_dir)
     except IndexMissing:
@@ -55,7 +45,7 @@ def open_index(
         reason = str(exc)
     listing, _ = list_corpus(corpus_dir)
     if not listing.files:  # say so now, rather than announce a build that cannot start
-        raise CorpusError(f"no articles (.txt, .md, .html) in {corpus_dir}")
+        raise no_articles(corpus_dir)
     with build_lock(index_dir, notify):
         try:  # another process may have built it while this one waited
             return _fresh(corpus_dir, index_dir)
@@ -90,7 +80,7 @@ def rebuild(
     progress: Progress = no_progress,
 ) -> BuildReport:
     """Build the index now (`python -m bot index`), holding the build lock."""
-    check_corpus_dir(corpus_dir)
+    check_folder(corpus_dir)
     from .build.builder import build_index
 
     with build_lock(index_dir, notify):
@@ -100,7 +90,7 @@ def rebuild(
 def verify(corpus_dir: Path, index_dir: Path) -> str | None:
     """Check the saved index file by file (every checksum, every id range) and against
     the corpus: None when it is intact and fresh, else what is wrong."""
-    check_corpus_dir(corpus_dir)
+    check_folder(corpus_dir)
     try:
         check_fresh(store.load(index_dir, verify=True), corpus_dir)
     except IndexError_ as exc:

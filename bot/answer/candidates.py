@@ -55,17 +55,28 @@ class Candidate:
     sents: tuple[Sentence, ...]
     passage_id: int
     passage_rank: int  # 0 for the best passage
-    own: float  # share of the question's weight in the quote
-    context: float  # ... in the quote's passage
-    reach: float  # the passage's BM25 score against the most this query could reach
-    score: float
     stems: frozenset[str]
     names_ok: bool  # every name of the question the corpus knows is in the quote or passage
     on_point: bool  # matches a word of the question outside its name phrases (or none exist)
     predicate: bool  # a word of the question that is not a name matched (or none exist)
-    typed: bool = False  # holds what the question asks for (a number, a date, a name)
-    article: float = 0.0  # share held by the top passages of the quote's article together
-    features: dict[str, float] = field(default_factory=dict, compare=False)
+    typed: bool  # holds what the question asks for (a number, a date, a name)
+    features: dict[str, float] = field(compare=False)  # see the module docstring
+    score: float = 0.0
+
+    @property
+    def own(self) -> float:
+        """Share of the question's weight in the quote."""
+        return self.features["own"]
+
+    @property
+    def article(self) -> float:
+        """Share held by the top passages of the quote's article together."""
+        return self.features["article"]
+
+    @property
+    def reach(self) -> float:
+        """The passage's BM25 score against the most this query could reach."""
+        return self.features["reach"]
 
 
 @lru_cache(maxsize=65536)
@@ -234,6 +245,7 @@ def score_candidates(
                 continue  # the sentence that needs a lead-in answers nothing: no padding
             length = len(sentence_terms(win[-1].text))
             typed = any(_typed(query, s.text) for s in win)
+            names_ok = _names_ok(query, stems | context_stems)
             feats = {
                 "own": own,
                 "match": match(query, terms, length, avg_len),
@@ -247,23 +259,19 @@ def score_candidates(
                 "length": min(length / avg_len, 3.0) if avg_len else 1.0,
                 "first": float(pos == 0),
                 "matched": len(stems & asked) / len(asked),
-                "names": float(_names_ok(query, stems | context_stems)),
+                "names": float(names_ok),
             }
             out.append(
                 Candidate(
                     win,
                     pid,
                     rank,
-                    own,
-                    feats["context"],
-                    feats["reach"],
-                    0.0,
                     stems,
-                    _names_ok(query, stems | context_stems),
+                    names_ok,
                     _on_point(query, stems),
                     _predicate(query, stems),
                     typed,
-                    features=feats,
+                    feats,
                 )
             )
     by_doc: dict[int, frozenset[str]] = {}
@@ -272,9 +280,8 @@ def score_candidates(
         by_doc[doc] = by_doc.get(doc, frozenset()) | c.stems
     scored = []
     for c in out:
-        article = coverage(query, by_doc[c.sents[-1].doc_id])
-        feats = {**c.features, "article": article}
+        feats = {**c.features, "article": coverage(query, by_doc[c.sents[-1].doc_id])}
         score = sum(RANK.get(k, 0.0) * v for k, v in feats.items())
-        scored.append(replace(c, article=article, score=score, features=feats))
+        scored.append(replace(c, score=score, features=feats))
     scored.sort(key=lambda c: (-c.score, c.sents[0].sent_id, len(c.sents)))
     return scored

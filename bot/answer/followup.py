@@ -111,10 +111,6 @@ def place_name(text: str) -> str | None:
     return places[-1][1] if places else None
 
 
-def _content_words(question: str) -> list[str]:
-    return tokens.analyze(question)
-
-
 def _first_name_at(question: str) -> int | None:
     name = main_name(question)
     return question.find(name.split()[0]) if name else None
@@ -147,7 +143,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str | None:
     if pronoun and target:
         form = _PRONOUNS[word].format(target)
         return question[: pronoun.start()] + form + question[pronoun.end() :]
-    if len(set(_content_words(question))) <= 1 or pronoun:
+    if len(set(tokens.analyze(question))) <= 1 or pronoun:
         # "When?", "Why?", "Who else?": the previous question supplies what it is about.
         return f"{question.rstrip()} ({prev.resolved})"
     return None

@@ -28,7 +28,15 @@ from ..records import Answer
 from . import spelling
 from .candidates import score_candidates
 from .followup import Turn, rewrite
-from .query import DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP, Query, analyze, validate
+from .query import (
+    DEFAULT_TOP,
+    MAX_QUESTION_CHARS,
+    MAX_TOP,
+    NO_WORDS,
+    Query,
+    analyze,
+    validate,
+)
 from .select import cite, select
 
 __all__ = ["DEFAULT_TOP", "MAX_QUESTION_CHARS", "MAX_TOP", "NO_ANSWER", "answer"]
@@ -48,8 +56,8 @@ def answer(
     rewritten = rewrite(q, history)
     query = analyze(engine, rewritten or q)
     if not query.terms:
-        raise QuestionError("the question has no searchable words (only stopwords or symbols)")
-    query, fixed = _correct(engine, query)
+        raise QuestionError(NO_WORDS)
+    query, fixed, near = _correct(engine, query)
     resolved = query.text if (rewritten or fixed) else None
     unknown = [t.surface for t in query.terms if t.entity and not t.known]
     if unknown:
@@ -59,7 +67,7 @@ def answer(
             question=q,
             answered=False,
             message=f"{NO_ANSWER} They never mention {', '.join(unknown)}."
-            + _did_you_mean(engine, query),
+            + (f" Did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""),
             resolved_question=resolved,
             timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
         )
@@ -87,30 +95,25 @@ def answer(
     )
 
 
-def _correct(engine: Engine, query: Query) -> tuple[Query, bool]:
-    """Names the corpus never uses, replaced by a close spelling the corpus does use."""
-    text, terms, fixed = query.text, list(query.terms), False
+def _correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
+    """Names the corpus never uses, replaced by a close spelling the corpus does use;
+    also the farther spellings to suggest when a name stays unknown."""
+    text, terms, fixed, near = query.text, list(query.terms), False, []
     for i, t in enumerate(terms):
         if t.known or not t.entity:  # measured: correcting other words too cost more
             continue
-        stem = spelling.neighbour(engine, t.stem)
-        if stem is None:
+        found = spelling.neighbour(engine, t.stem)
+        if found is None:
             continue
-        word = spelling.surface(engine, stem)
+        word = spelling.surface(engine, found.stem)
+        if not found.close:
+            near.append(word)
+            continue
         text = re.sub(rf"(?<!\w){re.escape(t.surface)}(?!\w)", word, text, count=1)
-        terms[i] = replace(t, stem=stem, surface=word, weight=engine.sentence_idf(stem), known=True)
+        weight = engine.sentence_idf(found.stem)
+        terms[i] = replace(t, stem=found.stem, surface=word, weight=weight, known=True)
         fixed = True
     if not fixed:
-        return query, False
+        return query, False, near
     merged = {t.stem: t for t in terms}  # a correction may land on a word already asked
-    return replace(query, text=text, terms=tuple(merged.values())), True
-
-
-def _did_you_mean(engine: Engine, query: Query) -> str:
-    near = [
-        spelling.surface(engine, stem)
-        for t in query.terms
-        if t.entity and not t.known
-        if (stem := spelling.neighbour(engine, t.stem, extra=spelling.LOOSE_EXTRA))
-    ]
-    return f" Did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""
+    return replace(query, text=text, terms=tuple(merged.values())), True, near

@@ -21,6 +21,7 @@ from .followup import names_in
 MAX_QUESTION_CHARS = 2000
 MAX_TOP = 10
 DEFAULT_TOP = 3
+NO_WORDS = "the question has no searchable words (only stopwords or symbols)"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def validate(question: str) -> str:
             f"question too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
         )
     if not tokens.has_word(q):
-        raise QuestionError("the question has no searchable words (only stopwords or symbols)")
+        raise QuestionError(NO_WORDS)
     return q
 
 

@@ -11,6 +11,8 @@ and among equally close neighbours the one used in most sentences wins.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -22,14 +24,21 @@ LONG_WORD = 9  # from this length on, two edits are allowed
 LOOSE_EXTRA = 1  # "Did you mean ...?" looks one edit further than a correction
 
 
-def neighbour(engine: Engine, stem: str, extra: int = 0) -> str | None:
-    """The closest vocabulary term to an unknown stem, or None."""
+@dataclass(frozen=True)
+class Neighbour:
+    stem: str
+    close: bool  # near enough to read the question with it; else only a suggestion
+
+
+def neighbour(engine: Engine, stem: str) -> Neighbour | None:
+    """The closest vocabulary term to an unknown stem, or None. One search serves both
+    uses: within `strict` edits it is a correction, one edit further a suggestion."""
     if len(stem) < MIN_LENGTH or not stem.isalpha():
         return None
     strict = 2 if len(stem) >= LONG_WORD else 1
     # A suggestion may look one edit further, but never more than a third of the word
     # ("France" is no typo of "flank").
-    limit = max(strict, min(strict + extra, len(stem) // 3))
+    limit = max(strict, min(strict + LOOSE_EXTRA, len(stem) // 3))
     found = process.extract(
         stem, engine.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=50
     )
@@ -39,7 +48,7 @@ def neighbour(engine: Engine, stem: str, extra: int = 0) -> str | None:
         return None
     # Closest first; then the commonest; then alphabetical, so the choice is stable.
     best = min(found, key=lambda f: (f[1], -engine.sentence_df(f[0]), f[0]))
-    return str(best[0])
+    return Neighbour(str(best[0]), best[1] <= strict)
 
 
 def surface(engine: Engine, stem: str) -> str:

@@ -24,7 +24,7 @@ from ..index.fresh import content_fingerprint, expected_settings, listing_finger
 from ..index.postings import BM25Params
 from ..index.store import DocEntry
 from ..ingest.article import load_article
-from ..ingest.corpus import CorpusListing, list_corpus
+from ..ingest.corpus import CorpusListing, list_corpus, no_articles
 from ..ingest.segment import punkt_to_json, train_punkt
 from ..progress import Progress, no_progress
 from .weights import fit_arrays
@@ -157,7 +157,7 @@ def build_index(
     report.notes.extend(warnings)
     report.skipped.extend(listing.skipped)
     if not listing.files:
-        raise CorpusError(f"no articles (.txt, .md, .html) in {corpus_dir}")
+        raise no_articles(corpus_dir)
     punkt = train_punkt(_punkt_sample(listing))
     try:
         return _build(listing, punkt, corpus_dir, index_dir, progress, params, workers, report, t0)

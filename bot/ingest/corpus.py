@@ -55,17 +55,24 @@ class CorpusListing:
     skipped: tuple[str, ...] = ()  # "name: reason" for files left out while listing
 
 
+WHERE = "give one with --corpus DIR or NEWSQA_CORPUS"
+
+
+def check_folder(folder: Path) -> None:
+    """A one-line error naming the ways to point the bot at a corpus."""
+    if not folder.exists():
+        raise CorpusError(f"corpus folder not found: {folder} ({WHERE})")
+    if not folder.is_dir():
+        raise CorpusError(f"corpus path is a file, not a folder: {folder} ({WHERE})")
+
+
+def no_articles(folder: Path) -> CorpusError:
+    return CorpusError(f"no articles (.txt, .md, .html) in {folder}")
+
+
 def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     """Article files under `folder` (recursively, sorted) and the parsed metadata."""
-    if not folder.exists():
-        raise CorpusError(
-            f"corpus folder not found: {folder} (give one with --corpus DIR or NEWSQA_CORPUS)"
-        )
-    if not folder.is_dir():
-        raise CorpusError(
-            f"corpus path is a file, not a folder: {folder} "
-            "(give one with --corpus DIR or NEWSQA_CORPUS)"
-        )
+    check_folder(folder)
     warnings: list[str] = []
     names: list[str] = []
     skipped: list[str] = []
