@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import candidates, relatives
 from bot.answer.conversation import Conversation
 from bot.answer.followup import Turn, main_name, rewrite
 from bot.answer.pipeline import answer
@@ -39,6 +40,53 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
     engine = open_engine(corpus, tmp_path / "i", quiet)
     ans = answer(engine, "Where did Turkish forces advance?")
     assert not ans.answered and "They never mention Turkish" in (ans.message or "")
+
+
+# -- derivational relatives ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b", "related"),
+    [
+        ("percentag", "percent", True),  # stems of "percentage" / "percent"
+        ("destruct", "destroy", True),  # "destruction" / "destroyed"
+        ("invas", "invad", False),  # "invasion" / "invaded": four shared letters, missed
+        ("nation", "natur", False),  # shorter than five shared letters
+        ("cost", "costum", False),  # a four-letter word has no relatives
+        ("percent", "percent", False),  # the word itself is not its relative
+        ("compet", "competit", True),
+        ("militari", "milit", True),  # "military" / "militants": a loose pair it accepts
+    ],
+)
+def test_relatives_are_words_differing_only_in_their_last_letters(
+    a: str, b: str, related: bool
+) -> None:
+    assert relatives.are_relatives(a, b) is relatives.are_relatives(b, a)
+    assert relatives.are_relatives(a, b) is related
+
+
+def test_relatives_are_found_in_the_sorted_vocabulary() -> None:
+    vocab = sorted(["percent", "percentil", "perceiv", "per", "destroy", "destruct", "dest"])
+    # "perceiv" shares "perce" with two letters left: spelling alone can't tell it apart
+    assert relatives.relatives("percentag", vocab) == {"percent", "percentil", "perceiv"}
+    assert relatives.relatives("destruct", vocab) == {"destroy"}
+    assert relatives.relatives("dest", vocab) == frozenset()
+
+
+def test_a_derivation_of_the_question_word_counts_as_evidence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "River Bridge News\n\n"
+        "Engineers reported that the old river bridge reopened on Monday.\n\n"
+        "Officials reported that the flood destroyed the old river bridge.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    question = "Who reported the destruction of the old river bridge?"
+    assert "destroyed" in answer(engine, question).quotes[0].text
+    monkeypatch.setattr(candidates, "RELATIVE_CREDIT", 0.0)  # the same without relatives
+    assert "reopened" in answer(engine, question).quotes[0].text
 
 
 # -- follow-ups -----------------------------------------------------------------------------

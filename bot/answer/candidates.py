@@ -4,7 +4,8 @@ A candidate is one sentence of a top passage, or a sentence together with the on
 it when it opens with a word that refers back ("But ...", "He ...", "This ..."): never a
 neighbour joined to pad. Each is described by evidence any corpus has:
 
-    own      share of the question's weight (sentence IDF) the quote itself holds
+    own      share of the question's weight (sentence IDF) the quote itself holds; a
+             word held only as a derivational relative counts part (relatives.py)
     match    the same as a BM25 score: repeated words saturate, long sentences pay
     context  share the quote's passage and its article's headline hold: the text around
              a sentence is evidence too
@@ -37,6 +38,7 @@ from ..index.engine import Engine
 from ..ingest import tokens
 from ..records import Sentence
 from .query import Query
+from .relatives import RELATIVE_CREDIT, relatives
 
 RANK = {
     "own": 0.5,
@@ -90,6 +92,12 @@ def stems_of_last(win: Sequence[Sentence]) -> frozenset[str]:
 
 def coverage(query: Query, stems: frozenset[str]) -> float:
     return sum(t.weight for t in query.terms if t.stem in stems) / query.total
+
+
+def related_share(query: Query, stems: frozenset[str], rel: dict[str, frozenset[str]]) -> float:
+    """Share of the question's weight held only through a derivational relative."""
+    got = sum(t.weight for t in query.terms if t.stem not in stems and rel[t.stem] & stems)
+    return got / query.total
 
 
 def match(query: Query, terms: Sequence[str], length: int, avg_len: float) -> float:
@@ -228,19 +236,23 @@ def score_candidates(
     reachable = max_reach(engine, query)
     avg_len = engine.avg_sentence_terms
     asked = {t.stem for t in query.terms}
+    rel = {t.stem: relatives(t.stem, engine.sorted_vocabulary) for t in query.terms}
     out: list[Candidate] = []
     for rank, (pid, pscore) in enumerate(passages):
         sents = engine.passage_sentences(pid)
         context_stems = frozenset().union(*(sentence_terms(s.text) for s in sents))
         if sents:  # the headline is context for every sentence of its article
             context_stems |= frozenset(sentence_terms(engine.doc(sents[0].doc_id).title))
-        context = coverage(query, context_stems)
+        context = coverage(query, context_stems) + RELATIVE_CREDIT * related_share(
+            query, context_stems, rel
+        )
         for pos, win in enumerate(windows(engine, sents)):
             terms = tuple(t for s in win for t in sentence_terms(s.text))
             stems = frozenset(terms)
             own = coverage(query, stems)
             if own <= 0:
-                continue
+                continue  # a quote sharing only relatives with the question is no candidate
+            own += RELATIVE_CREDIT * related_share(query, stems, rel)
             if len(win) > 1 and not stems_of_last(win) & asked:
                 continue  # the sentence that needs a lead-in answers nothing: no padding
             length = len(sentence_terms(win[-1].text))

@@ -60,6 +60,12 @@ class Engine:
         """Every index term, in term-id order (for spelling neighbours)."""
         return list(self.index.postings.vocab)
 
+    @cached_property
+    def sorted_vocabulary(self) -> list[str]:
+        """Every index term in sorted order (for derivational relatives: one bisection
+        finds the terms sharing a prefix). Sorted once per process, on first use."""
+        return sorted(self.index.postings.vocab)
+
     @property
     def n_sentences(self) -> int:
         return self.index.n_sentences
