@@ -11,6 +11,7 @@ from bot.answer import candidates, relatives
 from bot.answer.conversation import Conversation
 from bot.answer.followup import Turn, main_name, rewrite
 from bot.answer.pipeline import answer
+from bot.answer.query import answer_type
 from bot.index.engine import Engine
 from bot.opening import open_engine
 
@@ -201,3 +202,33 @@ def test_no_hand_written_synonym_table_remains() -> None:
     source = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot").rglob("*.py"))
     for group in ("mosque minaret", "tweeted tweet twitter", "iraq iraqi iraqis"):
         assert group not in source
+
+
+# -- answer types -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "holds", "lacks"),
+    [
+        ("How old is the bridge?", "the 850-year-old bridge", "opened on June 3, 1901"),
+        ("How old is the mayor?", "the mayor, aged 61, said", "elected in 2019"),
+        ("How long did the repairs take?", "after eleven months of repairs", "cost 4 dollars"),
+        ("How much did the repairs cost?", "cost 4.2 million dollars", "took 11 months"),
+        ("How far is the town from the coast?", "lies 40 km from the coast", "in 1990"),
+        ("How many schools closed?", "nine schools closed", "no school closed"),
+    ],
+)
+def test_how_questions_ask_for_a_number_of_a_kind(question: str, holds: str, lacks: str) -> None:
+    kind = answer_type(question)
+    assert kind is not None and kind.search(holds) and not kind.search(lacks)
+
+
+def test_an_age_answers_how_old_before_a_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Old Stone Bridge\n\n"
+        "The old stone bridge opened to traffic on June 3, 1901, the town's records show.\n\n"
+        "The stone bridge, now 120 years old, was repaired.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert "120 years old" in answer(engine, "How old is the stone bridge?").quotes[0].text

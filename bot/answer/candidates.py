@@ -61,7 +61,8 @@ class Candidate:
     names_ok: bool  # every name of the question the corpus knows is in the quote or passage
     on_point: bool  # matches a word of the question outside its name phrases (or none exist)
     predicate: bool  # a word of the question that is not a name matched (or none exist)
-    typed: bool  # holds what the question asks for (a number, a date, a name)
+    typed: bool  # holds what the question asks for (an age, a duration, a date, a name...)
+    holds: bool  # holds a number or date when one is asked for (any kind: query.needs)
     features: dict[str, float] = field(compare=False)  # see the module docstring
     score: float = 0.0
 
@@ -200,13 +201,13 @@ def windows(engine: Engine, sents: list[Sentence]) -> list[tuple[Sentence, ...]]
     return out
 
 
-def _typed(query: Query, text: str) -> bool:
-    """The quote holds what the question asks for, and not only as words the question
-    already has: "Who won Super Bowl 50?" is not answered by the words "Super Bowl"."""
-    if query.answer_type is None:
+def _holds(query: Query, kind: re.Pattern[str] | None, text: str) -> bool:
+    """The quote holds what the question asks for (`kind`), and not only as words the
+    question already has: "Who won Super Bowl 50?" is not answered by "Super Bowl"."""
+    if kind is None:
         return False
     asked = {t.stem for t in query.terms}
-    for m in query.answer_type.finditer(text):
+    for m in kind.finditer(text):
         if not any(t not in asked for t in sentence_terms(m.group())):
             continue
         # "How many fighters?" is answered by "2,500 ISIS fighters", not "two districts".
@@ -256,7 +257,8 @@ def score_candidates(
             if len(win) > 1 and not stems_of_last(win) & asked:
                 continue  # the sentence that needs a lead-in answers nothing: no padding
             length = len(sentence_terms(win[-1].text))
-            typed = any(_typed(query, s.text) for s in win)
+            typed = any(_holds(query, query.answer_type, s.text) for s in win)
+            holds = any(_holds(query, query.needs, s.text) for s in win)
             names_ok = _names_ok(query, stems | context_stems)
             feats = {
                 "own": own,
@@ -266,7 +268,7 @@ def score_candidates(
                 "reach": _reach(pscore, reachable),
                 "nearby": nearby(query, terms),
                 "typed": float(typed),
-                "typed_hard": float(typed and query.needs_type),
+                "typed_hard": float(typed and query.needs is not None),
                 "leadin": float(len(win) > 1),
                 "length": min(length / avg_len, 3.0) if avg_len else 1.0,
                 "first": float(pos == 0),
@@ -283,6 +285,7 @@ def score_candidates(
                     _on_point(query, stems),
                     _predicate(query, stems),
                     typed,
+                    holds,
                     feats,
                 )
             )

@@ -39,7 +39,9 @@ class Query:
     text: str  # the question as searched (after any spelling correction)
     terms: tuple[QueryTerm, ...]
     answer_type: re.Pattern[str] | None
-    needs_type: bool = False  # a number or a date is asked for: a quote without one can't answer
+    # A number or a date is asked for (of any kind: "How long ...?" is not answered by a
+    # quote without a number, though a date range answers it): what a later quote must hold.
+    needs: re.Pattern[str] | None = None
     counted: str | None = None  # "How many fighters ...": the stem a number must count
 
     @property
@@ -121,7 +123,9 @@ def analyze(engine: Engine, question: str) -> Query:
         for stem, surface in zip(stems, surfaces, strict=True)
     )
     kind = answer_type(question)
-    needs = kind is not None and kind.pattern in (_NUMBER, _DATE)
+    needs = None
+    if kind is not None and kind.pattern in _NUMERIC:
+        needs = kind if kind.pattern == _DATE else re.compile(_NUMBER, re.IGNORECASE)
     counted = _HOW_MANY.search(question)
     noun = next(iter(tokens.analyze(counted.group(1))), None) if counted else None
     return Query(question, terms, kind, needs, noun)
@@ -144,10 +148,41 @@ _DATE = (
 )
 _NAME = r"\b[A-Z][\w'’-]+(\s+(of|de|al|bin|von|van|the)?\s*[A-Z][\w'’-]+)+"
 _PLACE = r"\b(in|at|near|from|to|into|across|outside)\s+(the\s+)?[A-Z]\w+"
+# "How old / long / much / far ..." ask for a number of a kind: an age, a duration, an
+# amount, a measure. Any number still lets a quote count as holding a number (`needs`),
+# but only a number of the asked kind earns the answer-type bonus.
+_COUNT = (
+    r"(\d[\d,.]*|a few|several|many|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+    r"thousands?|dozens?)"
+)
+_AGE = (
+    rf"\b{_COUNT}[- ](year|month|week|day)s?[- ]old\b|\baged?\s+\d|\b{_COUNT}\s+years\b|"
+    r"\b\d+(st|nd|rd|th)[- ]century\b|\bcentur(y|ies)\b|\b(since|founded|built|established)\b"
+)
+_DURATION = (
+    rf"\b{_COUNT}[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|"
+    r"centuries|miles?|kilomet(er|re)s?|km|met(er|re)s?|feet|foot|inch(es)?|yards?)\b|"
+    r"\b(from|between)\b.{1,40}\b(to|until|and)\b"
+)
+_AMOUNT = (
+    r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|dollars?|"
+    r"pounds?|euros?|yen|tons?|tonnes?|kilo(gram)?s?|kg|gallons?|lit(er|re)s?|barrels?)"
+)
+_MEASURE = (
+    rf"\b{_COUNT}[- ]?(miles?|kilomet(er|re)s?|km|met(er|re)s?|m|feet|foot|ft|inch(es)?|"
+    r"yards?|acres?|hectares?|square|sq)\b"
+)
+_FREQUENCY = r"\b(daily|weekly|monthly|annually|yearly|every|each|per|once|twice|times)\b"
 _TYPES = (
+    (re.compile(r"\bhow old\b", re.I), _AGE),
+    (re.compile(r"\bhow long\b", re.I), _DURATION),
+    (re.compile(r"\bhow much\b", re.I), _AMOUNT),
+    (re.compile(r"\bhow (far|tall|high|big|large|deep|wide)\b", re.I), _MEASURE),
+    (re.compile(r"\bhow often\b", re.I), _FREQUENCY),
     (
         re.compile(
-            r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bnumber of\b|"
+            r"\bhow many\b|\bnumber of\b|"
             r"\bwhat (percentage|percent|proportion|share|amount)\b",
             re.I,
         ),
@@ -164,6 +199,7 @@ _TYPES = (
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), _NAME),
     (re.compile(r"^\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I), _PLACE),
 )
+_NUMERIC = (_NUMBER, _DATE, _AGE, _DURATION, _AMOUNT, _MEASURE)  # a quote must hold a number
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:

@@ -71,7 +71,7 @@ def select(scored: list[Candidate], query: Query, top: int) -> list[Candidate]:
             continue
         if chosen and not (c.names_ok and c.on_point):
             continue
-        if chosen and query.needs_type and not c.typed:
+        if chosen and query.needs is not None and not c.holds:
             continue  # "How many ...?": a later quote without a number answers nothing
         ids = {s.sent_id for s in c.sents}
         if ids & used or any(_near_duplicate(c, o) for o in chosen):
