@@ -52,7 +52,8 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 # Irregular forms a suffix stemmer cannot join to their base ("broke" -> "break"), so that
-# "When did the SDF break into Raqqa?" finds "The SDF broke into Raqqa".
+# "When did the SDF break into Raqqa?" finds "The SDF broke into Raqqa". Not "wound": in
+# news it is an injury ("wounds", "wounded") far more often than the past of "wind".
 _IRREGULAR_PAIRS = """
     arose:arise arisen:arise awoke:awake was:be were:be been:be bore:bear borne:bear
     beat:beat beaten:beat became:become began:begin begun:begin bent:bend bet:bet bit:bite
@@ -71,7 +72,7 @@ _IRREGULAR_PAIRS = """
     spent:spend spread:spread sprang:spring stood:stand stole:steal stolen:steal stuck:stick
     struck:strike stricken:strike swore:swear sworn:swear swept:sweep swam:swim swung:swing
     took:take taken:take taught:teach tore:tear torn:tear thought:think threw:throw
-    thrown:throw understood:understand woke:wake wore:wear worn:wear won:win wound:wind
+    thrown:throw understood:understand woke:wake wore:wear worn:wear won:win
     withdrew:withdraw withdrawn:withdraw wrote:write written:write overran:overrun
     overtook:overtake overtaken:overtake retook:retake retaken:retake undertook:undertake
     men:man women:woman children:child mice:mouse feet:foot teeth:tooth
