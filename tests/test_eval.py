@@ -130,3 +130,8 @@ def test_conversation_cases_score_only_the_last_turn(tiny_engine: object) -> Non
     results = evaluate(tiny_engine, [case])
     assert results[0].rank == 1 and len(results[0].latency_ms) == 2
     assert metrics(results, 5)["hit@1"] == 1.0
+    # Cases tagged "conversation" are counted apart: the share whose last turn passed.
+    talk = Case("t", case.turns, answers=("4.2 million",), tags=("conversation",))
+    wrong = Case("w", case.turns, answers=("not in the articles",), tags=("conversation",))
+    m = metrics(evaluate(tiny_engine, [talk, wrong, case]), 5)
+    assert m["conversations"] == 2 and m["conversations_right"] == 0.5

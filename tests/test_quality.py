@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import candidates, relatives
+from bot.answer import candidates
 from bot.answer.conversation import Conversation
 from bot.answer.followup import Turn, main_name, rewrite
 from bot.answer.pipeline import answer
 from bot.answer.query import answer_type
 from bot.index.engine import Engine
+from bot.ingest import morphology
 from bot.opening import open_engine
 
 from .conftest import ROOT, quiet, write
@@ -60,16 +61,47 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
 def test_relatives_are_words_differing_only_in_their_last_letters(
     a: str, b: str, related: bool
 ) -> None:
-    assert relatives.are_relatives(a, b) is relatives.are_relatives(b, a)
-    assert relatives.are_relatives(a, b) is related
+    assert morphology.are_relatives(a, b) is morphology.are_relatives(b, a)
+    assert morphology.are_relatives(a, b) is related
 
 
-def test_relatives_are_found_in_the_sorted_vocabulary() -> None:
+def test_derivations_are_found_in_the_sorted_vocabulary() -> None:
     vocab = sorted(["percent", "percentil", "perceiv", "per", "destroy", "destruct", "dest"])
     # "perceiv" shares "perce" with two letters left: spelling alone can't tell it apart
-    assert relatives.relatives("percentag", vocab) == {"percent", "percentil", "perceiv"}
-    assert relatives.relatives("destruct", vocab) == {"destroy"}
-    assert relatives.relatives("dest", vocab) == frozenset()
+    assert set(morphology.derivations("percentag", vocab)) == {"percent", "percentil", "perceiv"}
+    assert morphology.derivations("destruct", vocab) == ["destroy"]
+    assert morphology.derivations("dest", vocab) == []
+
+
+@pytest.mark.parametrize(
+    ("compound", "head"),
+    [
+        ("gunmen", "gun"),
+        ("congressman", "congress"),
+        ("spokesman", "speak"),  # spokes|man -> "spoke", which the tokenizer reads as "speak"
+        ("spokesperson", "speak"),
+        ("policewoman", "polic"),  # "woman" is cut, not "man"
+        ("townspeopl", "town"),
+        ("human", None),  # too short a head
+        ("woman", None),
+        ("ombudsman", None),  # "ombud" is no word of the corpus
+    ],
+)
+def test_person_compounds_relate_to_their_head(compound: str, head: str | None) -> None:
+    known = {"gun", "congress", "speak", "polic", "town", "human"}.__contains__
+    assert morphology.compound_head(compound, known) == head
+
+
+def test_relatives_of_a_question_word_come_from_the_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Shooting\n\nTwo gunmen opened fire. A spokesman spoke. The gun was found.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert engine.relatives("gun") == {"gunmen"} and engine.relatives("gunmen") == {"gun"}
+    assert "spokesman" in engine.relatives("speak")
 
 
 def test_a_derivation_of_the_question_word_counts_as_evidence(
@@ -157,6 +189,15 @@ def test_the_rewrite_is_what_is_searched_and_shown(bundled_engine: Engine) -> No
     # the next turn carries the rewritten question, not the bare "What did he warn about?"
     third = conv.ask("When?")
     assert third.resolved_question == "When? (What did Rupert Colville warn about?)"
+
+
+def test_who_a_spokesman_speaks_for(bundled_engine: Engine) -> None:
+    # The example: "speak" meets "spokesman" (a person compound, morphology.py).
+    conv = Conversation(bundled_engine)
+    conv.ask("Who is Mustafa Bali?")
+    ans = conv.ask("Who does he speak for?")
+    assert ans.resolved_question == "Who does Mustafa Bali speak for?"
+    assert ans.answered and "Syrian Democratic Forces" in ans.quotes[0].text
 
 
 def test_a_follow_up_may_quote_the_sentence_of_the_turn_before(bundled_engine: Engine) -> None:

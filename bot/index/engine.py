@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..ingest import morphology
 from ..records import DocMeta, Passage, Sentence
 from . import bm25
 from .store import IndexData
+
+MAX_CACHED_TERMS = 100_000
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,33 @@ class Engine:
         return list(self.index.postings.vocab)
 
     @cached_property
-    def sorted_vocabulary(self) -> list[str]:
-        """Every index term in sorted order (for derivational relatives: one bisection
-        finds the terms sharing a prefix). Sorted once per process, on first use."""
+    def _sorted_vocabulary(self) -> list[str]:
         return sorted(self.index.postings.vocab)
+
+    @cached_property
+    def _compounds(self) -> dict[str, list[str]]:
+        return morphology.compounds_by_head(self.index.postings.vocab, self.knows)
+
+    @cached_property
+    def _relatives_cache(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def relatives(self, term: str) -> frozenset[str]:
+        """Index terms that are `term` in another form (derivations, person compounds:
+        ingest/morphology.py). The sorted vocabulary and the compounds are worked out once
+        per process, on first use; answers per term are kept."""
+        found = self._relatives_cache.get(term)
+        if found is None:
+            rel = set(morphology.derivations(term, self._sorted_vocabulary))
+            rel.update(self._compounds.get(term, ()))
+            head = morphology.compound_head(term, self.knows)
+            if head is not None:
+                rel.add(head)
+            rel.discard(term)
+            if len(self._relatives_cache) >= MAX_CACHED_TERMS:  # a long-running bot: bounded
+                self._relatives_cache.clear()
+            found = self._relatives_cache.setdefault(term, frozenset(rel))
+        return found
 
     @property
     def n_sentences(self) -> int:

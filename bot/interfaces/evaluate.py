@@ -233,6 +233,7 @@ def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
     latencies = [ms for r in results for ms in r.latency_ms]
     unfaithful = [f"{r.id}: {p}" for r in results for p in r.unfaithful]
     right_declines = sum(1 for r in unanswerable if not r.answered and not r.error)
+    talks = [r for r in results if "conversation" in r.tags]
     return {
         "cases": len(results),
         "answerable": len(answerable),
@@ -245,6 +246,8 @@ def metrics(results: Sequence[CaseResult], top: int) -> dict[str, Any]:
         "abstain_precision": right_declines / len(declined) if declined else 1.0,
         "abstain_recall": right_declines / len(unanswerable) if unanswerable else 1.0,
         "wrongly_declined": sum(1 for r in answerable if not r.answered) / n_a,
+        "conversations": len(talks),  # cases tagged "conversation": their last turn passed
+        "conversations_right": sum(r.passed for r in talks) / len(talks) if talks else 1.0,
         "quotes_checked": sum(r.quotes for r in results),
         "faithfulness": 1.0 - len(unfaithful) / max(1, sum(r.quotes for r in results)),
         "unfaithful": unfaithful,

@@ -169,6 +169,9 @@ def eval_table(m: dict[str, Any], results: Any, top: int, title: str = "Evaluati
         "faithfulness",
     ):
         table.add_row(key, f"{m[key]:.3f}")
+    if m.get("conversations"):
+        right = round(m["conversations_right"] * m["conversations"])
+        table.add_row("conversations right", f"{right}/{m['conversations']}")
     table.add_row("quotes checked", str(m["quotes_checked"]))
     table.add_row("latency p50 (ms)", f"{m['latency_p50_ms']:.2f}")
     table.add_row("latency p95 (ms)", f"{m['latency_p95_ms']:.2f}")

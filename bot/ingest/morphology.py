@@ -1,0 +1,95 @@
+"""Relatives of a word among the index terms: words a suffix stemmer does not join to it,
+but whose spelling says they are the same word in another form.
+
+- Derivations: terms that differ only in their last letters ("percentage" / "percent",
+  "destruction" / "destroyed" after stemming: "percentag" / "percent", "destruct" /
+  "destroy"). A suffix stemmer joins inflections ("fighters" / "fighter") but not
+  derivations, and a question often uses another derivation than its answer ("What
+  *percentage* ..." / "34 *percent*"). Two stems are relatives when both have at least
+  MIN_SHARED letters, they share at least MIN_SHARED leading letters, and the shorter
+  one has at most MAX_TAIL letters beyond what they share.
+- Compounds with a person word: "gunmen" / "gun", "congressman" / "congress",
+  "spokesman" / "speak" (through "spoke", an irregular form the tokenizer already knows).
+
+No thesaurus with its data installs from the package registries (docs/quality.md), so
+these rules use spelling only and hold for any English corpus. Spelling cannot tell every
+pair apart ("perceive" / "percentage" share five letters), which is why a relative counts
+less than the word itself (answer/candidates.py: RELATIVE_CREDIT).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+
+from . import tokens
+
+MIN_SHARED = 5  # shorter prefixes join unrelated words ("nati" would join "native")
+MAX_TAIL = 2  # "destroy"/"destruct" share "destr": 2 letters left in the shorter one
+# Person words that end compounds, as stems ("people" -> "peopl"); longest first, so
+# "policewoman" loses "woman", not "man".
+PERSON_WORDS = ("person", "peopl", "woman", "women", "man", "men")
+MIN_HEAD = 3  # "gunman" has a head; "human", "woman" do not
+
+
+def shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def are_relatives(a: str, b: str) -> bool:
+    """The derivation rule in the module docstring, symmetric in a and b."""
+    if a == b or min(len(a), len(b)) < MIN_SHARED or not (a.isalpha() and b.isalpha()):
+        return False
+    shared = shared_prefix(a, b)
+    return shared >= MIN_SHARED and min(len(a), len(b)) - shared <= MAX_TAIL
+
+
+def derivations(stem: str, sorted_vocabulary: Sequence[str]) -> list[str]:
+    """The terms of a sorted vocabulary that are derivation relatives of `stem`: they all
+    start with its first MIN_SHARED letters, so one bisection finds the range to check."""
+    if len(stem) < MIN_SHARED or not stem.isalpha():
+        return []
+    head = stem[:MIN_SHARED]
+    out = []
+    i = bisect_left(sorted_vocabulary, head)
+    while i < len(sorted_vocabulary) and sorted_vocabulary[i].startswith(head):
+        if are_relatives(stem, sorted_vocabulary[i]):
+            out.append(sorted_vocabulary[i])
+        i += 1
+    return out
+
+
+def compound_head(term: str, known: Callable[[str], bool]) -> str | None:
+    """The index term a person compound is built on ("gunmen" -> "gun", "spokesman" ->
+    "speak"), when the corpus uses it; else None. A linking "s" is dropped when the word
+    without it is known ("spokes|man" -> "spoke" -> "speak")."""
+    if not term.isalpha():
+        return None
+    for word in PERSON_WORDS:
+        if term.endswith(word) and len(term) - len(word) >= MIN_HEAD:
+            head = term[: -len(word)]
+            tries = (head[:-1], head) if head.endswith("s") else (head,)
+            for h in tries:
+                base = tokens.term(h) if len(h) >= MIN_HEAD else ""
+                if base and base != term and known(base):
+                    return base
+            return None
+    return None
+
+
+def compounds_by_head(
+    vocabulary: Iterable[str], known: Callable[[str], bool]
+) -> dict[str, list[str]]:
+    """Every person compound of the vocabulary, listed under its head."""
+    out: dict[str, list[str]] = {}
+    for term in vocabulary:
+        if term.endswith(PERSON_WORDS):
+            head = compound_head(term, known)
+            if head is not None:
+                out.setdefault(head, []).append(term)
+    return out
