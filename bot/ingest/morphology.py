@@ -10,6 +10,9 @@ but whose spelling says they are the same word in another form.
   one has at most MAX_TAIL letters beyond what they share.
 - Compounds with a person word: "gunmen" / "gun", "congressman" / "congress",
   "spokesman" / "speak" (through "spoke", an irregular form the tokenizer already knows).
+- Nouns made of a verb and its particle: "takeover" / "take (over)", "crackdown" /
+  "crack (down)", "setback", "breakthrough", "layoff", "bailout", "comeback". The
+  particle is a stopword, so the verb is the word that meets the noun.
 
 No thesaurus with its data installs from the package registries (docs/quality.md), so
 these rules use spelling only and hold for any English corpus. Spelling cannot tell every
@@ -29,7 +32,10 @@ MAX_TAIL = 2  # "destroy"/"destruct" share "destr": 2 letters left in the shorte
 # Person words that end compounds, as stems ("people" -> "peopl"); longest first, so
 # "policewoman" loses "woman", not "man".
 PERSON_WORDS = ("person", "peopl", "woman", "women", "man", "men")
-MIN_HEAD = 3  # "gunman" has a head; "human", "woman" do not
+# Particles that end phrasal-verb nouns, as stems ("over" -> "ov": "takeover" -> "takeov").
+# Not "in"/"on": too many words end so by chance ("season", "Putin").
+PARTICLES = ("through", "away", "down", "back", "out", "off", "ov", "up")
+MIN_HEAD = 3  # "gunman" has a head; "human", "woman", "group" do not
 
 
 def shared_prefix(a: str, b: str) -> int:
@@ -65,15 +71,17 @@ def derivations(stem: str, sorted_vocabulary: Sequence[str]) -> list[str]:
 
 
 def compound_head(term: str, known: Callable[[str], bool]) -> str | None:
-    """The index term a person compound is built on ("gunmen" -> "gun", "spokesman" ->
-    "speak"), when the corpus uses it; else None. A linking "s" is dropped when the word
-    without it is known ("spokes|man" -> "spoke" -> "speak")."""
+    """The index term a compound is built on ("gunmen" -> "gun", "spokesman" -> "speak",
+    "takeov" -> "take"), when the corpus uses it; else None. After a person word, a
+    linking "s" is dropped when the word without it is known ("spokes|man" -> "spoke" ->
+    "speak")."""
     if not term.isalpha():
         return None
-    for word in PERSON_WORDS:
+    for word in PERSON_WORDS + PARTICLES:
         if term.endswith(word) and len(term) - len(word) >= MIN_HEAD:
             head = term[: -len(word)]
-            tries = (head[:-1], head) if head.endswith("s") else (head,)
+            linked = head.endswith("s") and word in PERSON_WORDS
+            tries = (head[:-1], head) if linked else (head,)
             for h in tries:
                 base = tokens.term(h) if len(h) >= MIN_HEAD else ""
                 if base and base != term and known(base):
@@ -85,10 +93,10 @@ def compound_head(term: str, known: Callable[[str], bool]) -> str | None:
 def compounds_by_head(
     vocabulary: Iterable[str], known: Callable[[str], bool]
 ) -> dict[str, list[str]]:
-    """Every person compound of the vocabulary, listed under its head."""
+    """Every compound of the vocabulary, listed under its head."""
     out: dict[str, list[str]] = {}
     for term in vocabulary:
-        if term.endswith(PERSON_WORDS):
+        if term.endswith(PERSON_WORDS + PARTICLES):
             head = compound_head(term, known)
             if head is not None:
                 out.setdefault(head, []).append(term)
