@@ -47,6 +47,7 @@ async def run_bot(
 ) -> None:
     """Run until stopped. Failing to reach Discord, or a rejected token, is one line."""
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    engine.warm()  # not on the first /ask
     notify("Connecting to Discord…")
     bot = NewsBot(engine, settings)
     async with bot:

@@ -104,6 +104,7 @@ def run_repl(
     # Word wrap on a terminal; one line per quote when the output goes elsewhere.
     console = console or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     session = ChatSession(engine)
+    engine.warm()  # before the prompt, not on the first question
     reader = read_line or prompt_reader()
     console.print(
         Text(
