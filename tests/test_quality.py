@@ -126,6 +126,34 @@ def test_a_derivation_of_the_question_word_counts_as_evidence(
     assert "reopened" in answer(engine, question).quotes[0].text
 
 
+# -- a quote must be about what was asked ----------------------------------------------------
+def _architects(tmp_path: Path) -> Engine:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "New Housing By The River\n\n"
+        "Cany Ash and Robert Sakula trained at the Architectural Association in London.\n\n"
+        "Students study design at the college.\n\n"
+        "Cany Ash spoke at the opening in 2019.\n",
+    )
+    write(corpus, "b.txt", "Local News\n\nTwins were born at the hospital on Monday.\n")
+    return open_engine(corpus, tmp_path / "i", quiet)
+
+
+def test_a_quote_holding_two_of_the_question_names_answers(tmp_path: Path) -> None:
+    # "study" is in the corpus but not in the answer ("trained"): two names carry it.
+    ans = answer(_architects(tmp_path), "Where did Cany Ash and Robert Sakula study?")
+    assert ans.answered and "Architectural Association" in ans.quotes[0].text
+
+
+def test_one_name_without_the_question_verb_is_no_answer(tmp_path: Path) -> None:
+    # "born" is in the corpus, never with Cany Ash: the sentence naming her (with a date)
+    # is no answer, though her name is two words.
+    ans = answer(_architects(tmp_path), "When was Cany Ash born?")
+    assert all("Cany Ash" not in q.text for q in ans.quotes)
+
+
 # -- follow-ups -----------------------------------------------------------------------------
 def _turn(question: str, subject: str | None, place: str | None = None) -> Turn:
     return Turn(question, question, subject, place, True)

@@ -37,6 +37,7 @@ from functools import lru_cache
 from ..index.engine import Engine
 from ..ingest import tokens
 from ..records import Sentence
+from .followup import names_in
 from .query import Query
 
 RANK = {
@@ -127,6 +128,25 @@ def _predicate(query: Query, stems: frozenset[str]) -> bool:
     them must match."""
     preds = [t for t in query.terms if not t.entity and t.known]
     return not preds or any(t.stem in stems for t in preds)
+
+
+@lru_cache(maxsize=4096)
+def name_groups(question: str) -> tuple[frozenset[str], ...]:
+    """The words of each name the question holds ("Cany Ash", "Robert Sakula")."""
+    groups = (frozenset(tokens.analyze(name)) for name in names_in(question))
+    return tuple(g for g in groups if g)
+
+
+def _two_names(query: Query, stems: frozenset[str]) -> bool:
+    """ "What profession are Cany Ash and Robert Sakula?": a quote holding two of the
+    question's names whole is about what was asked, however its verb is worded. One name
+    is not ("When was Abu Bakr al-Baghdadi killed?" / "Abu Bakr al-Baghdadi speaks ...")."""
+    known = [g for g in name_groups(query.text) if all(w in _known_stems(query) for w in g)]
+    return sum(g <= stems for g in known) >= 2
+
+
+def _known_stems(query: Query) -> frozenset[str]:
+    return frozenset(t.stem for t in query.terms if t.known)
 
 
 def _on_point(query: Query, stems: frozenset[str]) -> bool:
@@ -287,7 +307,7 @@ def score_candidates(
                     stems,
                     names_ok,
                     _on_point(query, seen),
-                    _predicate(query, seen),
+                    _predicate(query, seen) or _two_names(query, stems),
                     typed,
                     holds,
                     feats,
