@@ -46,3 +46,9 @@ def test_settings_describe_the_tokenizer() -> None:
 def test_a_wound_stays_a_wound() -> None:
     # "wound" is an injury in news, not the past of "wind": it must meet "wounds"/"wounded".
     assert set(tokens.analyze("wound wounds wounded")) == {tokens.stem("wound")}
+
+
+def test_an_acronym_plural_meets_its_singular() -> None:
+    # The stemmer keeps the "s" of a word without vowels ("dsms"): folded before it.
+    assert tokens.analyze("DSMs NGOs") == tokens.analyze("DSM NGO")
+    assert tokens.analyze("Ms") == ["ms"]  # one capital: not an acronym

@@ -81,7 +81,7 @@ IRREGULAR: dict[str, str] = dict(p.split(":") for p in _IRREGULAR_PAIRS.split())
 
 SETTINGS: dict[str, object] = {
     "name": "newsqa-tokens",
-    "version": 2,  # 2: accents folded
+    "version": 3,  # 2: accents folded; 3: acronym plurals ("IEDs") folded
     "pattern": _PATTERN,
     "lowercase": True,
     "stemmer": "nltk-snowball-english",
@@ -90,8 +90,13 @@ SETTINGS: dict[str, object] = {
 }
 
 
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s$")
+
+
 def _normalize_word(word: str) -> str:
     """Lowercase and fold the variants that should count as one word."""
+    if _ACRONYM_PLURAL.match(word):  # "IEDs" -> "IED": the stemmer keeps a vowelless "s"
+        word = word[:-1]
     w = word.lower().replace("’", "'")
     if not w:
         return w
