@@ -126,24 +126,6 @@ def test_a_derivation_of_the_question_word_counts_as_evidence(
     assert "reopened" in answer(engine, question).quotes[0].text
 
 
-def test_a_lower_case_word_inside_a_name_counts_less(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
-        "Council News\n\n"
-        "The council met in New York.\n\n"
-        "The council is new this year, and it met for a long session of talks in the hall.\n",
-    )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
-    question = "What is new about the council?"
-    assert "new this year" in answer(engine, question).quotes[0].text
-    monkeypatch.setattr(candidates, "NAME_PART_CREDIT", 1.0)  # "new" = "New York" again
-    assert "New York" in answer(engine, question).quotes[0].text
-
-
 # -- a quote must be about what was asked ----------------------------------------------------
 def _architects(tmp_path: Path) -> Engine:
     corpus = tmp_path / "c"

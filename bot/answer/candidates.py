@@ -5,8 +5,7 @@ it when it opens with a word that refers back ("But ...", "He ...", "This ..."):
 neighbour joined to pad. Each is described by evidence any corpus has:
 
     own      share of the question's weight (sentence IDF) the quote itself holds; a
-             word held only in another form counts part (ingest/morphology.py), and so
-             does a lower-case word the quote only has inside a name ("Old City")
+             word held only in another form counts part (ingest/morphology.py)
     match    the same as a BM25 score: repeated words saturate, long sentences pay
     context  share the quote's passage and its article's headline hold: the text around
              a sentence is evidence too
@@ -52,10 +51,6 @@ RANK = {
 # A question word held only in another form (ingest/morphology.py) counts this much of
 # its weight: 0.5-0.7 measured alike on SQuAD seed 1 and the bundled set, 0 is no relatives
 RELATIVE_CREDIT = 0.7
-# A lower-case question word the quote only uses inside a name counts this much of its
-# weight (measured: 0.5 and 0.7 alike, +0.15 points R@1 on seed 1, +0.8 points off-corpus
-# declined on seed 0; 1 is the plain word match).
-NAME_PART_CREDIT = 0.5
 K1, B = 1.2, 0.3  # tf saturation and length normalisation of `match`
 OKAPI_K1 = 1.5  # the passage index's k1: a term's most a passage can score is idf·(k1 + 1)
 
@@ -97,25 +92,6 @@ def sentence_terms(text: str) -> tuple[str, ...]:
 
 def stems_of_last(win: Sequence[Sentence]) -> frozenset[str]:
     return frozenset(sentence_terms(win[-1].text))
-
-
-@lru_cache(maxsize=65536)
-def only_in_names(text: str) -> frozenset[str]:
-    """Terms the text writes only with a capital, and never as its first word: parts of
-    names ("Old" in "the Old City of Mosul")."""
-    capital: set[str] = set()
-    plain: set[str] = set()
-    for term, start, _ in tokens.spans(text):
-        (capital if start > 0 and text[start].isupper() else plain).add(term)
-    return frozenset(capital - plain)
-
-
-def in_name_share(query: Query, win: Sequence[Sentence]) -> float:
-    """Share of the question's weight held by words the question writes in lower case and
-    the quote only inside names: "How old is the mosque?" is not about "the Old City",
-    nor "new rules" about "New York"."""
-    inside = frozenset().union(*(only_in_names(s.text) for s in win))
-    return sum(t.weight for t in query.terms if not t.entity and t.stem in inside) / query.total
 
 
 def coverage(query: Query, stems: frozenset[str]) -> float:
@@ -300,7 +276,6 @@ def score_candidates(
             if own <= 0:
                 continue  # a quote sharing only relatives with the question is no candidate
             own += RELATIVE_CREDIT * related_share(query, stems, rel)
-            own -= (1 - NAME_PART_CREDIT) * in_name_share(query, win)
             # the question's words the quote holds, or holds a relative of
             seen = stems | {t.stem for t in query.terms if rel[t.stem] & stems}
             if len(win) > 1 and not stems_of_last(win) & asked:
