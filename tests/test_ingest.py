@@ -238,6 +238,8 @@ def test_the_sample_corpus_ships_with_the_package() -> None:
     tool = project["tool"]["setuptools"]
     assert tool["package-dir"]["bot.sample_corpus"] == "corpus"
     assert "bot.sample_corpus" in tool["packages"]
+    # the thesaurus and its licence ship too: without them every answer would lose synonyms
+    assert set(tool["package-data"]["bot.ingest"]) == {"thesaurus.tsv.gz", "THESAURUS-LICENSE"}
     for script in project["project"]["scripts"].values():  # the console script resolves
         module, attr = script.split(":")
         assert callable(getattr(import_module(module), attr))

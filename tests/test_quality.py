@@ -96,6 +96,29 @@ def test_person_compounds_relate_to_their_head(compound: str, head: str | None) 
     assert morphology.compound_head(compound, words.__contains__) == head
 
 
+def test_the_thesaurus_matches_the_tokenizer() -> None:
+    # Its stems are the tokenizer's: changing the tokenizer needs `python -m bench.thesaurus`.
+    assert morphology.thesaurus_header().endswith(morphology.tokenizer_digest())
+    assert "encircl" in morphology.synonyms("surround")
+    assert "build" in morphology.synonyms("construct")
+    assert morphology.synonyms("speak") and "radius" not in morphology.synonyms("speak")
+
+
+def test_a_synonym_answers_in_another_word(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Town Under Siege\n\n"
+        "Rebel fighters surrounded the town of Kessa on Monday.\n\n"
+        "Aid groups reached the town of Kessa by road on Tuesday.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    ans = answer(engine, "Who encircled the town of Kessa?")
+    assert ans.answered and "surrounded" in ans.quotes[0].text
+    assert "surround" in engine.relatives("encircl")
+
+
 def test_relatives_of_a_question_word_come_from_the_index(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     write(

@@ -77,18 +77,20 @@ class Engine:
 
     def warm(self) -> None:
         """Work out now what the first question would otherwise wait for (the sorted
-        vocabulary and its compounds: about 50 ms at 100k passages, ~1 s at 1M). For the
-        long-running interfaces, before their first question."""
-        _ = self._sorted_vocabulary, self._compounds
+        vocabulary and its compounds, the thesaurus: about 50 ms at 100k passages, ~1 s at
+        1M). For the long-running interfaces, before their first question."""
+        _ = self._sorted_vocabulary, self._compounds, morphology.synonyms("")
 
     def relatives(self, term: str) -> frozenset[str]:
-        """Index terms that are `term` in another form (derivations, person compounds:
-        ingest/morphology.py). The sorted vocabulary and the compounds are worked out once
-        per process, on first use; answers per term are kept."""
+        """Index terms that are `term` in another form or another word for it
+        (derivations, compounds, synonyms: ingest/morphology.py). The sorted vocabulary,
+        its compounds and the thesaurus are worked out once per process, on first use;
+        answers per term are kept."""
         found = self._relatives_cache.get(term)
         if found is None:
             rel = set(morphology.derivations(term, self._sorted_vocabulary))
             rel.update(self._compounds.get(term, ()))
+            rel.update(t for t in morphology.synonyms(term) if self.knows(t))
             head = morphology.compound_head(term, self.knows)
             if head is not None:
                 rel.add(head)

@@ -14,18 +14,31 @@ but whose spelling says they are the same word in another form.
   "crack (down)", "setback", "breakthrough", "layoff", "bailout", "comeback". The
   particle is a stopword, so the verb is the word that meets the noun.
 
-No thesaurus with its data installs from the package registries (docs/quality.md), so
-these rules use spelling only and hold for any English corpus. Spelling cannot tell every
-pair apart ("perceive" / "percentage" share five letters), which is why a relative counts
-less than the word itself (answer/candidates.py: RELATIVE_CREDIT).
+- Synonyms: the other words of a word's most frequent sense in WordNet 3.0
+  ("surround" / "encircle", "construct" / "build", "free" / "liberate"), from
+  thesaurus.tsv.gz beside this module (made by `python -m bench.thesaurus` from Debian's
+  wordnet-base package: no Python package installs WordNet's data; licence in
+  THESAURUS-LICENSE).
+
+The spelling rules hold for any English corpus; the thesaurus is general English. Neither
+can tell every pair apart ("perceive" / "percentage" share five letters; a word's first
+sense is not always the one meant), which is why a relative counts less than the word
+itself (answer/candidates.py: RELATIVE_CREDIT).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 from . import tokens
+
+THESAURUS = Path(__file__).with_name("thesaurus.tsv.gz")
 
 MIN_SHARED = 5  # shorter prefixes join unrelated words ("nati" would join "native")
 MAX_TAIL = 2  # "destroy"/"destruct" share "destr": 2 letters left in the shorter one
@@ -101,3 +114,29 @@ def compounds_by_head(
             if head is not None:
                 out.setdefault(head, []).append(term)
     return out
+
+
+@lru_cache(maxsize=1)
+def _thesaurus() -> dict[str, tuple[str, ...]]:
+    """stem -> synonym stems; read once per process (~360 KB compressed)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(THESAURUS.read_bytes()).decode().splitlines():
+        if line and not line.startswith("#"):
+            word, _, others = line.partition("\t")
+            out[word] = tuple(others.split())
+    return out
+
+
+def tokenizer_digest() -> str:
+    """The tokenizer settings the thesaurus's stems must have been made with."""
+    return hashlib.sha256(json.dumps(tokens.SETTINGS, sort_keys=True).encode()).hexdigest()
+
+
+def thesaurus_header() -> str:
+    """The table's first line: its source and the tokenizer settings it was made with."""
+    return gzip.decompress(THESAURUS.read_bytes()).decode().partition("\n")[0]
+
+
+def synonyms(stem: str) -> tuple[str, ...]:
+    """The synonym stems of `stem` (its most frequent senses), or ()."""
+    return _thesaurus().get(stem, ())
