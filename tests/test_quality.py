@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer import candidates
 from bot.answer.conversation import Conversation
-from bot.answer.followup import Turn, main_name, rewrite
+from bot.answer.followup import Turn, main_name, names_in, rewrite
 from bot.answer.pipeline import answer
 from bot.answer.query import answer_type
 from bot.index.engine import Engine
@@ -162,6 +162,12 @@ def _architects(tmp_path: Path) -> Engine:
     )
     write(corpus, "b.txt", "Local News\n\nTwins were born at the hospital on Monday.\n")
     return open_engine(corpus, tmp_path / "i", quiet)
+
+
+def test_an_acronym_name_keeps_its_dots() -> None:
+    # "U.S" would be the words "u" and "s"; "U.S." is the index term "us".
+    assert names_in("What did the White House say the U.S. had freed?") == ["White House", "U.S."]
+    assert names_in("Who fought in Raqqa.") == ["Raqqa"]
 
 
 def test_a_quote_holding_two_of_the_question_names_answers(tmp_path: Path) -> None:

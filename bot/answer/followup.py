@@ -87,11 +87,16 @@ def _names(text: str) -> list[tuple[int, str, str]]:
             noun = words[j][0].rstrip(".'’")
             if noun.isalpha() and noun.islower() and tokens.term(noun):
                 run = ["the", *run, noun]
-        name = " ".join(run).strip(".'’")
+        name = " ".join(run).strip("'’")
+        if not _ACRONYM_DOTS.search(name):  # "U.S." keeps its last dot; "Raqqa." does not
+            name = name.strip(".")
         if name:
             out.append((len(run), name, before))
         i = j
     return out
+
+
+_ACRONYM_DOTS = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 
 
 def names_in(text: str) -> list[str]:
