@@ -12,6 +12,7 @@ from bot.answer.conversation import Conversation
 from bot.answer.followup import Turn, main_name, names_in, rewrite
 from bot.answer.pipeline import answer
 from bot.answer.query import answer_type
+from bot.errors import ConfigError
 from bot.index.engine import Engine
 from bot.ingest import morphology
 from bot.opening import open_engine
@@ -102,6 +103,20 @@ def test_the_thesaurus_matches_the_tokenizer() -> None:
     assert "encircl" in morphology.synonyms("surround")
     assert "build" in morphology.synonyms("construct")
     assert morphology.synonyms("speak") and "radius" not in morphology.synonyms("speak")
+
+
+def test_a_damaged_thesaurus_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = write(tmp_path, "thesaurus.tsv.gz", b"not gzip")
+    monkeypatch.setattr(morphology, "THESAURUS", bad)
+    morphology._thesaurus.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="reinstall newsqa"):
+            morphology.synonyms("surround")
+    finally:
+        monkeypatch.undo()
+        morphology._thesaurus.cache_clear()
 
 
 def test_a_synonym_answers_in_another_word(tmp_path: Path) -> None:

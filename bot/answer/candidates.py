@@ -48,8 +48,9 @@ RANK = {
     "nearby": 0.1,
     "typed": 0.2,
 }
-# A question word held only in another form (ingest/morphology.py) counts this much of
-# its weight: 0.5-0.7 measured alike on SQuAD seed 1 and the bundled set, 0 is no relatives
+# A question word held only in another form or word (ingest/morphology.py: derivations,
+# compounds, WordNet synonyms) counts this much of its weight: 0.5-0.7 measured alike on
+# SQuAD seed 1 and the bundled set; 0 is no relatives.
 RELATIVE_CREDIT = 0.7
 K1, B = 1.2, 0.3  # tf saturation and length normalisation of `match`
 OKAPI_K1 = 1.5  # the passage index's k1: a term's most a passage can score is idf·(k1 + 1)
@@ -99,7 +100,7 @@ def coverage(query: Query, stems: frozenset[str]) -> float:
 
 
 def related_share(query: Query, stems: frozenset[str], rel: dict[str, frozenset[str]]) -> float:
-    """Share of the question's weight held only through a derivational relative."""
+    """Share of the question's weight the quote holds only in another form or word."""
     got = sum(t.weight for t in query.terms if t.stem not in stems and rel[t.stem] & stems)
     return got / query.total
 
@@ -137,16 +138,17 @@ def name_groups(question: str) -> tuple[frozenset[str], ...]:
     return tuple(g for g in groups if g)
 
 
-def _two_names(query: Query, stems: frozenset[str]) -> bool:
+def known_names(query: Query) -> list[frozenset[str]]:
+    """The question's names whose every word the corpus uses."""
+    known = {t.stem for t in query.terms if t.known}
+    return [g for g in name_groups(query.text) if g <= known]
+
+
+def _two_names(names: list[frozenset[str]], stems: frozenset[str]) -> bool:
     """ "What profession are Cany Ash and Robert Sakula?": a quote holding two of the
     question's names whole is about what was asked, however its verb is worded. One name
     is not ("When was Abu Bakr al-Baghdadi killed?" / "Abu Bakr al-Baghdadi speaks ...")."""
-    known = [g for g in name_groups(query.text) if all(w in _known_stems(query) for w in g)]
-    return sum(g <= stems for g in known) >= 2
-
-
-def _known_stems(query: Query) -> frozenset[str]:
-    return frozenset(t.stem for t in query.terms if t.known)
+    return sum(g <= stems for g in names) >= 2
 
 
 def _on_point(query: Query, stems: frozenset[str]) -> bool:
@@ -260,6 +262,7 @@ def score_candidates(
     avg_len = engine.avg_sentence_terms
     asked = {t.stem for t in query.terms}
     rel = {t.stem: engine.relatives(t.stem) for t in query.terms}
+    names = known_names(query)
     out: list[Candidate] = []
     for rank, (pid, pscore) in enumerate(passages):
         sents = engine.passage_sentences(pid)
@@ -307,7 +310,7 @@ def score_candidates(
                     stems,
                     names_ok,
                     _on_point(query, seen),
-                    _predicate(query, seen) or _two_names(query, stems),
+                    _predicate(query, seen) or _two_names(names, stems),
                     typed,
                     holds,
                     feats,

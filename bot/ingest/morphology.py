@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import ConfigError
 from . import tokens
 
 THESAURUS = Path(__file__).with_name("thesaurus.tsv.gz")
@@ -120,7 +121,7 @@ def compounds_by_head(
 def _thesaurus() -> dict[str, tuple[str, ...]]:
     """stem -> synonym stems; read once per process (~360 KB compressed)."""
     out: dict[str, tuple[str, ...]] = {}
-    for line in gzip.decompress(THESAURUS.read_bytes()).decode().splitlines():
+    for line in _thesaurus_text().splitlines():
         if line and not line.startswith("#"):
             word, _, others = line.partition("\t")
             out[word] = tuple(others.split())
@@ -132,9 +133,19 @@ def tokenizer_digest() -> str:
     return hashlib.sha256(json.dumps(tokens.SETTINGS, sort_keys=True).encode()).hexdigest()
 
 
+def _thesaurus_text() -> str:
+    try:
+        return gzip.decompress(THESAURUS.read_bytes()).decode()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:  # a damaged installation
+        raise ConfigError(
+            f"the installed package is incomplete: cannot read {THESAURUS.name} ({exc}); "
+            "reinstall newsqa"
+        ) from exc
+
+
 def thesaurus_header() -> str:
     """The table's first line: its source and the tokenizer settings it was made with."""
-    return gzip.decompress(THESAURUS.read_bytes()).decode().partition("\n")[0]
+    return _thesaurus_text().partition("\n")[0]
 
 
 def synonyms(stem: str) -> tuple[str, ...]:
