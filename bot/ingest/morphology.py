@@ -1,5 +1,5 @@
 """Relatives of a word among the index terms: words a suffix stemmer does not join to it,
-but whose spelling says they are the same word in another form.
+but whose spelling says they are the same word in another form, and its synonyms.
 
 - Derivations: terms that differ only in their last letters ("percentage" / "percent",
   "destruction" / "destroyed" after stemming: "percentag" / "percent", "destruct" /
@@ -13,7 +13,6 @@ but whose spelling says they are the same word in another form.
 - Nouns made of a verb and its particle: "takeover" / "take (over)", "crackdown" /
   "crack (down)", "setback", "breakthrough", "layoff", "bailout", "comeback". The
   particle is a stopword, so the verb is the word that meets the noun.
-
 - Synonyms: the other words of a word's most frequent sense in WordNet 3.0
   ("surround" / "encircle", "construct" / "build", "free" / "liberate"), from
   thesaurus.tsv.gz beside this module (made by `python -m bench.thesaurus` from Debian's
@@ -31,6 +30,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -119,7 +119,7 @@ def compounds_by_head(
 
 @lru_cache(maxsize=1)
 def _thesaurus() -> dict[str, tuple[str, ...]]:
-    """stem -> synonym stems; read once per process (~360 KB compressed)."""
+    """stem -> synonym stems; read once per process (315 KB compressed, ~30 ms)."""
     out: dict[str, tuple[str, ...]] = {}
     for line in _thesaurus_text().splitlines():
         if line and not line.startswith("#"):
@@ -136,7 +136,7 @@ def tokenizer_digest() -> str:
 def _thesaurus_text() -> str:
     try:
         return gzip.decompress(THESAURUS.read_bytes()).decode()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:  # a damaged installation
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:  # a damaged install
         raise ConfigError(
             f"the installed package is incomplete: cannot read {THESAURUS.name} ({exc}); "
             "reinstall newsqa"
@@ -149,5 +149,6 @@ def thesaurus_header() -> str:
 
 
 def synonyms(stem: str) -> tuple[str, ...]:
-    """The synonym stems of `stem` (its most frequent senses), or ()."""
+    """The synonym stems of `stem` (its most frequent sense as a noun, a verb and an
+    adjective), or ()."""
     return _thesaurus().get(stem, ())
