@@ -37,8 +37,7 @@ from functools import lru_cache
 from ..index.engine import Engine
 from ..ingest import tokens
 from ..records import Sentence
-from .followup import names_in
-from .query import Query
+from .query import Query, name_groups
 
 RANK = {
     "own": 0.5,
@@ -129,13 +128,6 @@ def _predicate(query: Query, stems: frozenset[str]) -> bool:
     them must match."""
     preds = [t for t in query.terms if not t.entity and t.known]
     return not preds or any(t.stem in stems for t in preds)
-
-
-@lru_cache(maxsize=4096)
-def name_groups(question: str) -> tuple[frozenset[str], ...]:
-    """The words of each name the question holds ("Cany Ash", "Robert Sakula")."""
-    groups = (frozenset(tokens.analyze(name)) for name in names_in(question))
-    return tuple(g for g in groups if g)
 
 
 def known_names(query: Query) -> list[frozenset[str]]:

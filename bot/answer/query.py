@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import QuestionError
 from ..index.engine import Engine
@@ -103,11 +104,18 @@ def _cue_stems(question: str) -> set[str]:
     return {tokens.term(w) for m in _CUE_WORDS.finditer(question) for w in m.groups() if w}
 
 
+@lru_cache(maxsize=4096)
+def name_groups(question: str) -> tuple[frozenset[str], ...]:
+    """The words of each name the question holds ("Cany Ash", "Robert Sakula")."""
+    groups = (frozenset(tokens.analyze(name)) for name in names_in(question))
+    return tuple(g for g in groups if g)
+
+
 def analyze(engine: Engine, question: str) -> Query:
     """The question's content terms, weighted by how rare they are in the corpus."""
     stems, surfaces = question_stems(question)
     cues = _cue_stems(question)
-    name_words = {w for name in names_in(question) for w in tokens.analyze(name)}
+    name_words = frozenset().union(*name_groups(question))
     if cues and len(set(stems) - cues) >= 1:
         kept = [(s, w) for s, w in zip(stems, surfaces, strict=True) if s not in cues]
         stems, surfaces = [s for s, _ in kept], [w for _, w in kept]
