@@ -45,6 +45,26 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
     assert not ans.answered and "They never mention Turkish" in (ans.message or "")
 
 
+def test_an_unknown_opening_word_is_read_as_a_name(tmp_path: Path) -> None:
+    """A question may open with its subject ("Antigone was ..."): the capital says nothing
+    then, but a word the corpus never uses and no dictionary knows is a name all the same."""
+    corpus = tmp_path / "c"
+    write(corpus, "a.txt", "Council Vote\n\nThe council voted to build a new bridge in 2019.\n")
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    ans = answer(engine, "Antigone was a play written when?")
+    assert not ans.answered and ans.message == (
+        "The articles don't say. They never mention Antigone."
+    )
+    # A close spelling of a corpus word is corrected, as for any name.
+    fixed = answer(engine, "Councel voted to build what?")
+    assert fixed.answered and fixed.resolved_question == "Council voted to build what?"
+    # An English word that merely opens the question is no name ("Summarize" is known to
+    # the thesaurus), though the corpus never uses it.
+    assert morphology.synonyms("summar")
+    plain = answer(engine, "Summarize the bridge vote of the council.")
+    assert plain.answered and "new bridge" in plain.quotes[0].text
+
+
 # -- derivational relatives ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("a", "b", "related"),

@@ -106,6 +106,8 @@ def _correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
         if found is None:
             continue
         word = spelling.surface(engine, found.stem)
+        if t.surface[:1].isupper():  # "Councel voted ..." reads "Council voted ..."
+            word = word[:1].upper() + word[1:]
         if not found.close:
             near.append(word)
             continue
