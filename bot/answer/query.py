@@ -75,7 +75,11 @@ def is_entity(question: str, word: str) -> bool:
         return True
     if word[:1].islower() and not any(part[:1].isupper() for part in word.split("-")):
         return False
-    return not question.lstrip(" \"'“‘(").startswith(word)
+    return not _opens(question, word)
+
+
+def _opens(question: str, word: str) -> bool:
+    return question.lstrip(" \"'“‘(").startswith(word)
 
 
 def _unknown_opening_name(engine: Engine, question: str, stem: str, surface: str) -> bool:
@@ -87,7 +91,7 @@ def _unknown_opening_name(engine: Engine, question: str, stem: str, surface: str
     return (
         surface[:1].isupper()
         and surface.isalpha()
-        and question.lstrip(" \"'“‘(").startswith(surface)
+        and _opens(question, surface)
         and not engine.knows(stem)
         and not morphology.synonyms(stem)
     )
