@@ -82,17 +82,32 @@ def _opens(question: str, word: str) -> bool:
     return question.lstrip(" \"'“‘(").startswith(word)
 
 
-def _unknown_opening_name(engine: Engine, question: str, stem: str, surface: str) -> bool:
+def _term(
+    engine: Engine, question: str, stem: str, surface: str, name_words: frozenset[str]
+) -> QueryTerm:
+    known = engine.knows(stem)
+    return QueryTerm(
+        stem,
+        surface,
+        engine.sentence_idf(stem),
+        entity=is_entity(question, surface)
+        or (not known and _unknown_opening_name(question, stem, surface)),
+        known=known,
+        in_name=stem in name_words,
+    )
+
+
+def _unknown_opening_name(question: str, stem: str, surface: str) -> bool:
     """The question's capitalised opening word may be a name ("Antigone was a play made by
-    whom?") or just the first word. When the corpus never uses it and it is no English word
-    the thesaurus knows, it is read as a name: corrected to a close spelling the corpus
-    uses, or the question declined naming it. Measured on SQuAD (seeds 1 and 0): off-corpus
-    questions declined +0.4-0.5 points, answerable ones unchanged (docs/quality.md)."""
+    whom?") or just the first word. When the corpus never uses it (the caller's check) and
+    it is no English word the thesaurus knows, it is read as a name: corrected to a close
+    spelling the corpus uses, or the question declined naming it. Measured on SQuAD (seeds 1
+    and 0): off-corpus questions declined +0.4-0.5 points, answerable ones unchanged
+    (docs/quality.md)."""
     return (
         surface[:1].isupper()
         and surface.isalpha()
         and _opens(question, surface)
-        and not engine.knows(stem)
         and not morphology.synonyms(stem)
     )
 
@@ -139,15 +154,7 @@ def analyze(engine: Engine, question: str) -> Query:
         kept = [(s, w) for s, w in zip(stems, surfaces, strict=True) if s not in cues]
         stems, surfaces = [s for s, _ in kept], [w for _, w in kept]
     terms = tuple(
-        QueryTerm(
-            stem,
-            surface,
-            engine.sentence_idf(stem),
-            entity=is_entity(question, surface)
-            or _unknown_opening_name(engine, question, stem, surface),
-            known=engine.knows(stem),
-            in_name=stem in name_words,
-        )
+        _term(engine, question, stem, surface, name_words)
         for stem, surface in zip(stems, surfaces, strict=True)
     )
     kind = answer_type(question)
