@@ -25,10 +25,10 @@ import numpy as np
 from bot.answer import pipeline, select
 from bot.answer.candidates import score_candidates
 from bot.answer.query import analyze
-from bot.index.engine import Engine
-from bot.interfaces import squad as sq
-from bot.interfaces.evaluate import load_cases
+from bot.evaluation import squad as sq
+from bot.evaluation.evaluate import load_cases
 from bot.opening import open_engine
+from bot.retrieval import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = list(select.WEIGHTS)

@@ -90,7 +90,7 @@ def main() -> None:
 
 def _bundled() -> None:
     """The bundled-corpus evaluation, for the same run."""
-    from bot.interfaces.evaluate import evaluate, load_cases, metrics
+    from bot.evaluation.evaluate import evaluate, load_cases, metrics
     from bot.opening import open_engine
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,8 +28,8 @@ import yarl
 from bot.answer import conversation
 from bot.answer.conversation import ConversationStore
 from bot.errors import QuestionError
-from bot.index.engine import Engine
 from bot.opening import open_engine
+from bot.retrieval import Engine
 from tests.discord_standin import DiscordStandIn
 from tests.load_driver import QUESTIONS, run_load
 

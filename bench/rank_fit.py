@@ -22,10 +22,10 @@ import numpy as np
 
 from bot.answer import candidates, pipeline
 from bot.answer.query import analyze
-from bot.index.engine import Engine
-from bot.interfaces import squad as sq
-from bot.interfaces.evaluate import is_correct, load_cases
+from bot.evaluation import squad as sq
+from bot.evaluation.evaluate import is_correct, load_cases
 from bot.opening import open_engine
+from bot.retrieval import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 Group = tuple[np.ndarray, np.ndarray]  # features [n, d], labels [n]

@@ -55,7 +55,7 @@ def _pct(values: list[float], q: float) -> float:
 
 # -- the three measured processes -----------------------------------------------------------
 def cmd_build(corpus: str, index: str) -> dict[str, Any]:
-    from bot.build.builder import build_index
+    from bot.indexer.builder import build_index
 
     last = [0.0]
 
@@ -115,7 +115,7 @@ def _whole_answers(data: Any, queries: list[str]) -> dict[str, float]:
     passage, so sentence work is lighter than on news)."""
     from bot.answer.pipeline import answer
     from bot.errors import QuestionError
-    from bot.index.engine import Engine
+    from bot.retrieval import Engine
 
     engine = Engine(data, Path("."))
     questions = [f"What about {q}?" for q in queries]

@@ -25,8 +25,8 @@ import gzip
 from collections import defaultdict
 from pathlib import Path
 
+from bot.index.morphology import THESAURUS, tokenizer_digest
 from bot.ingest import tokens
-from bot.ingest.morphology import THESAURUS, tokenizer_digest
 
 PARTS_OF_SPEECH = ("noun", "verb", "adj")
 SENSES = 1  # most frequent senses per part of speech (2 measured worse: docs/quality.md)

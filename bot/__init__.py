@@ -7,11 +7,11 @@ interface renders the `Answer` it gets back; none does retrieval of its own.
 The package is laid out along the data flow (see docs/architecture.md):
 
     ingest/      article files -> cleaned documents -> sentences, passages, tokens
-    build/       cleaned documents -> an index folder on disk
+    indexer/     cleaned documents -> an index folder on disk
     index/       the index on disk -> an `Engine` (lookups and BM25 search)
     answer/      question (+ conversation) -> `Answer`
     interfaces/  `Answer` -> terminal, chat, JSON, Discord, evaluation
-    opening.py   "is the index fresh? else rebuild it", above index/ and build/
+    opening.py   "is the index fresh? else rebuild it", above index/ and indexer/
 
 Names are imported on first use (PEP 562), so `import bot` and `python -m bot --help`
 stay free of numpy and nltk.
@@ -37,14 +37,14 @@ from .records import Answer, DocMeta, Quote, Source
 if TYPE_CHECKING:  # for type checkers only; at run time __getattr__ imports on first use
     from .answer.conversation import Conversation, ConversationStore
     from .answer.pipeline import answer
-    from .index.engine import Engine
     from .opening import open_engine
+    from .retrieval import Engine
 
 _LAZY = {
     "answer": "bot.answer.pipeline",
     "Conversation": "bot.answer.conversation",
     "ConversationStore": "bot.answer.conversation",
-    "Engine": "bot.index.engine",
+    "Engine": "bot.retrieval",
     "open_engine": "bot.opening",
 }
 

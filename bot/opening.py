@@ -1,7 +1,7 @@
 """Opening the index for a corpus: the check every command makes before answering.
 
 This is the one module that decides "the index is missing, stale or foreign: rebuild
-it". It sits above both the index reader (`bot/index/`) and the builder (`bot/build/`),
+it". It sits above both the index reader (`bot/index/`) and the builder (`bot/indexer/`),
 so the query side never imports building code: `open_engine` loads the saved index,
 checks it was built with today's settings from today's corpus, and only when it was not
 imports the builder, rebuilds with a one-line notice, and loads the new build.
@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING
 
 from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index import store
-from .index.engine import Engine
 from .index.folder import build_lock, remove_debris
 from .index.fresh import check_fresh
+from .index.local import local_engine
 from .index.store import IndexData
 from .ingest.corpus import check_folder, list_corpus, no_articles
 from .progress import Progress, no_progress
+from .retrieval import Engine
 
 if TYPE_CHECKING:  # the builder is imported only when a build runs
-    from .build.builder import BuildReport
+    from .indexer.builder import BuildReport
 
 
 def open_index(
@@ -55,7 +56,7 @@ def open_index(
             notify(f"Building the index for {corpus_dir} (first run)…")
         else:
             notify(f"Rebuilding the index: {reason}.")
-        from .build.builder import build_index  # only now: reading and cleaning code is heavier
+        from .indexer.builder import build_index  # only now: reading and cleaning code is heavier
 
         report = build_index(corpus_dir, index_dir, progress)
         for line in report.skipped:
@@ -81,7 +82,7 @@ def rebuild(
 ) -> BuildReport:
     """Build the index now (`python -m bot index`), holding the build lock."""
     check_folder(corpus_dir)
-    from .build.builder import build_index
+    from .indexer.builder import build_index
 
     with build_lock(index_dir, notify):
         return build_index(corpus_dir, index_dir, progress)
@@ -106,4 +107,4 @@ def open_engine(
 ) -> Engine:
     """An `Engine` over the up-to-date index of `corpus_dir` (built or rebuilt if needed)."""
     data = open_index(corpus_dir, index_dir, notify, progress or no_progress)
-    return Engine(data, corpus_dir)
+    return local_engine(data, corpus_dir)

@@ -12,8 +12,8 @@ import discord
 import pytest
 import yarl
 
-from bot.index.engine import Engine
 from bot.opening import open_engine
+from bot.retrieval import Engine
 
 from .discord_standin import DiscordStandIn
 

@@ -11,8 +11,8 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from bot.index.engine import Engine
 from bot.interfaces.discord_bot import NewsBot, Settings
+from bot.retrieval import Engine
 
 from .discord_standin import HUMAN, DiscordStandIn, ask
 

@@ -10,9 +10,9 @@ import pytest
 from bot.answer.conversation import Conversation, ConversationStore
 from bot.answer.pipeline import MAX_QUESTION_CHARS, answer
 from bot.errors import QuestionError
-from bot.index.engine import Engine
-from bot.interfaces.evaluate import Verbatim
+from bot.evaluation.evaluate import Verbatim
 from bot.opening import open_engine
+from bot.retrieval import Engine
 
 from .conftest import ROOT, quiet, write
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot.build.weights import fit
 from bot.index.bm25 import BM25Params, dense_scores, score_candidates, search, top_k
+from bot.indexer.weights import fit
 
 TINY = [
     ["mosul", "mosque", "captur"],
@@ -120,8 +120,8 @@ def _zipf_corpus(rng: random.Random, n: int, vocab: int = 300) -> list[list[str]
 def _small_impact_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Scale the pruning thresholds down so a few thousand passages exercise every branch:
     impact prefixes, dense rows, several reading rounds, lists read past their prefix."""
-    from bot.build import prefixes
     from bot.index import bm25, impact
+    from bot.indexer import prefixes
 
     monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)
     monkeypatch.setattr(prefixes, "LONG_DF", 24)
@@ -211,7 +211,7 @@ def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight(
 def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.build import prefixes
+    from bot.indexer import prefixes
 
     _small_impact_settings(monkeypatch)
     monkeypatch.setattr(prefixes, "DENSE_MAX_ROWS", 2)
@@ -228,7 +228,7 @@ def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
 
 
 def test_weights_do_not_depend_on_the_build_chunk_size() -> None:
-    from bot.build.weights import fit_arrays
+    from bot.indexer.weights import fit_arrays
 
     corpus = _zipf_corpus(random.Random(6), 500)
     vocab: dict[str, int] = {}

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from bot.index.engine import Engine
+from bot.index.local import LocalRetriever
 from bot.ingest.clean import classify_line, clean_document
 from bot.ingest.corpus import decode
 from bot.records import DocMeta
+from bot.retrieval import Engine
 
 from .conftest import BUNDLED
 
 
 def indexed_text(engine: Engine) -> str:
-    return "\n".join(engine.index.sentence_text(i) for i in range(engine.index.n_sentences))
+    data = cast(LocalRetriever, engine.retriever).data
+    return "\n".join(data.sentence_text(i) for i in range(data.n_sentences))
 
 
 # (kind, text that appears in a seed file and must not reach the index)

@@ -10,8 +10,8 @@ import discord
 import pytest
 import yarl
 
-from bot.index.engine import Engine
 from bot.interfaces.discord_bot import NewsBot, Settings
+from bot.retrieval import Engine
 
 from .discord_standin import HUMAN, DiscordStandIn, ask, interaction
 

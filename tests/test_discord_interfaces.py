@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import ConnectError
-from bot.index.engine import Engine
 from bot.interfaces import discord_run
 from bot.interfaces.cli import main
 from bot.interfaces.discord_bot import PUBLIC_FALLBACK, NewsBot, Settings
@@ -33,6 +32,7 @@ from bot.interfaces.discord_render import (
     sources_embed,
 )
 from bot.records import Answer, DocMeta, Quote, Source
+from bot.retrieval import Engine
 
 from .discord_standin import DiscordStandIn, ask, embed_problem
 

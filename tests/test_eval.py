@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.errors import EvalFileError
+from bot.evaluation.evaluate import Case, evaluate, is_correct, load_cases, metrics
 from bot.interfaces.cli import main
-from bot.interfaces.evaluate import Case, evaluate, is_correct, load_cases, metrics
 
 from .conftest import TINY
 
@@ -121,7 +121,7 @@ def test_correctness_rules() -> None:
 
 
 def test_conversation_cases_score_only_the_last_turn(tiny_engine: object) -> None:
-    from bot.index.engine import Engine
+    from bot.retrieval import Engine
 
     assert isinstance(tiny_engine, Engine)
     case = Case(

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.build.builder import build_index
 from bot.errors import CorpusError
 from bot.index import store as index_store
+from bot.indexer.builder import build_index
 from bot.ingest.corpus import read_article
 from bot.interfaces.cli import main
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.build.builder import build_index
 from bot.errors import IndexCorrupt, IndexMismatch, IndexWriteError
 from bot.index import store as index_store
+from bot.indexer.builder import build_index
 from bot.interfaces.cli import main
 from bot.opening import open_index
 

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from bot.answer.pipeline import answer
 from bot.errors import QuestionError
-from bot.index.engine import Engine
+from bot.evaluation.evaluate import Verbatim
 from bot.interfaces.cli import main
 from bot.interfaces.discord_render import answer_embed
-from bot.interfaces.evaluate import Verbatim
 from bot.interfaces.repl import ChatSession
+from bot.retrieval import Engine
 
 from .conftest import BUNDLED
 

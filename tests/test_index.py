@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.build.builder import build_index
-from bot.build.writer import BuildFolder
 from bot.errors import CorpusError, IndexMismatch, IndexWriteError
 from bot.index import store as index_store
+from bot.indexer.builder import build_index
+from bot.indexer.writer import BuildFolder
 from bot.ingest import tokens
 from bot.opening import open_index
 
@@ -151,7 +151,7 @@ def test_unreadable_files_are_skipped_and_reported(tiny_corpus: Path, tmp_path: 
 def test_parallel_build_equals_serial_build(
     bundled_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.build import builder as build_mod
+    from bot.indexer import builder as build_mod
 
     monkeypatch.setattr(build_mod, "BATCH_FILES", 2)  # several batches per worker
     build_index(bundled_corpus, tmp_path / "serial", workers=1)

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.answer.pipeline import answer
+from bot.evaluation.evaluate import Verbatim
 from bot.ingest.article import load_article
 from bot.ingest.clean import classify_line
 from bot.ingest.corpus import list_corpus
@@ -17,7 +18,6 @@ from bot.ingest.dates import find_date, valid_iso
 from bot.ingest.html import html_to_text, read_html, strip_site
 from bot.ingest.markdown import read_markdown
 from bot.interfaces.cli import main
-from bot.interfaces.evaluate import Verbatim
 from bot.opening import open_engine
 
 from .conftest import ROOT, quiet, write

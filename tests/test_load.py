@@ -16,7 +16,7 @@ import pytest
 
 from bot.answer.conversation import ConversationStore
 from bot.errors import QuestionError
-from bot.index.engine import Engine
+from bot.retrieval import Engine
 
 from .discord_standin import DiscordStandIn
 from .load_driver import QUESTIONS, run_load

@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 
 from bot.answer.pipeline import answer
 from bot.errors import QuestionError
-from bot.index.engine import Engine
+from bot.evaluation.evaluate import Verbatim
 from bot.ingest import tokens
 from bot.ingest.clean import clean_document
 from bot.ingest.segment import SentenceSplitter, collapse, segment, train_punkt
-from bot.interfaces.evaluate import Verbatim
+from bot.retrieval import Engine
 
 SPLITTER = SentenceSplitter(train_punkt(["Gen. Smith spoke. He left. The U.S. agreed."]))
 

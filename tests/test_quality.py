@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import candidates
 from bot.answer.conversation import Conversation
-from bot.answer.followup import Turn, main_name, names_in, rewrite
+from bot.answer.followup import Turn, rewrite
+from bot.answer.names import main_name, names_in
 from bot.answer.pipeline import answer
 from bot.answer.query import answer_type
+from bot.answer.settings import AnswerSettings
 from bot.errors import ConfigError
-from bot.index.engine import Engine
-from bot.ingest import morphology
+from bot.index import morphology
 from bot.opening import open_engine
+from bot.retrieval import Engine
 
 from .conftest import ROOT, quiet, write
 
@@ -125,18 +126,10 @@ def test_the_thesaurus_matches_the_tokenizer() -> None:
     assert morphology.synonyms("speak") and "radius" not in morphology.synonyms("speak")
 
 
-def test_a_damaged_thesaurus_is_one_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_damaged_thesaurus_is_one_clear_error(tmp_path: Path) -> None:
     bad = write(tmp_path, "thesaurus.tsv.gz", b"not gzip")
-    monkeypatch.setattr(morphology, "THESAURUS", bad)
-    morphology._thesaurus.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match="reinstall newsqa"):
-            morphology.synonyms("surround")
-    finally:
-        monkeypatch.undo()
-        morphology._thesaurus.cache_clear()
+    with pytest.raises(ConfigError, match="reinstall newsqa"):
+        morphology.read_thesaurus(bad)
 
 
 def test_a_synonym_answers_in_another_word(tmp_path: Path) -> None:
@@ -151,7 +144,7 @@ def test_a_synonym_answers_in_another_word(tmp_path: Path) -> None:
     engine = open_engine(corpus, tmp_path / "i", quiet)
     ans = answer(engine, "Who encircled the town of Kessa?")
     assert ans.answered and "surrounded" in ans.quotes[0].text
-    assert "surround" in engine.relatives("encircl")
+    assert "surround" in engine.lexicon.relatives("encircl")
 
 
 def test_relatives_of_a_question_word_come_from_the_index(tmp_path: Path) -> None:
@@ -162,13 +155,12 @@ def test_relatives_of_a_question_word_come_from_the_index(tmp_path: Path) -> Non
         "Shooting\n\nTwo gunmen opened fire. A spokesman spoke. The gun was found.\n",
     )
     engine = open_engine(corpus, tmp_path / "i", quiet)
-    assert engine.relatives("gun") == {"gunmen"} and engine.relatives("gunmen") == {"gun"}
-    assert "spokesman" in engine.relatives("speak")
+    relatives = engine.lexicon.relatives
+    assert relatives("gun") == {"gunmen"} and relatives("gunmen") == {"gun"}
+    assert "spokesman" in relatives("speak")
 
 
-def test_a_derivation_of_the_question_word_counts_as_evidence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_derivation_of_the_question_word_counts_as_evidence(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     write(
         corpus,
@@ -180,8 +172,8 @@ def test_a_derivation_of_the_question_word_counts_as_evidence(
     engine = open_engine(corpus, tmp_path / "i", quiet)
     question = "Who reported the destruction of the old river bridge?"
     assert "destroyed" in answer(engine, question).quotes[0].text
-    monkeypatch.setattr(candidates, "RELATIVE_CREDIT", 0.0)  # the same without relatives
-    assert "reopened" in answer(engine, question).quotes[0].text
+    without = AnswerSettings(relative_credit=0.0)  # the same without relatives
+    assert "reopened" in answer(engine, question, settings=without).quotes[0].text
 
 
 # -- a quote must be about what was asked ----------------------------------------------------
@@ -309,7 +301,8 @@ def test_later_quotes_keep_to_the_question(bundled_engine: Engine) -> None:
     assert "2,500 ISIS fighters" in ans.quotes[0].text
     # no quote about fighters in Mosul, and no count of districts
     for q in ans.quotes[1:]:
-        assert "Raqqa" in bundled_engine.passage_text(q.passage_id)
+        hit = bundled_engine.retriever.hit(q.passage_id)
+        assert "Raqqa" in " ".join(s.text for s in hit.sentences)
         assert "districts" not in q.text
 
 

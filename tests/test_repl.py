@@ -10,8 +10,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from bot.index.engine import Engine
 from bot.interfaces.repl import prompt_reader, run_repl
+from bot.retrieval import Engine
 
 
 def chat(engine: Engine, keys: str, history: Path) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.interfaces import squad as sq
+from bot.evaluation import squad as sq
+from bot.evaluation.followup_set import followup_pairs, pronoun_form
 from bot.interfaces.cli import main
-from bot.interfaces.followup_set import followup_pairs, pronoun_form
 from bot.records import Answer, Quote
 
 from .conftest import ROOT

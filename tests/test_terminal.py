@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from bot.answer.pipeline import answer
-from bot.index.engine import Engine
 from bot.interfaces.cli import main
 from bot.interfaces.render import answer_text, inert
+from bot.retrieval import Engine
 
 from .conftest import ROOT, write
 

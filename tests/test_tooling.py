@@ -61,7 +61,8 @@ def test_dotenv_is_git_ignored() -> None:
 
 
 def test_no_source_file_is_git_ignored() -> None:
-    """A .gitignore pattern like `build/` once hid bot/build/ from every commit."""
+    """A .gitignore pattern like `build/` once hid bot/build/ (now bot/indexer/) from
+    every commit."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     sources = [str(p.relative_to(ROOT)) for p in (ROOT / "bot").rglob("*.py")]

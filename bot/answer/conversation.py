@@ -12,10 +12,11 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 
-from ..index.engine import Engine
 from ..records import Answer
+from ..retrieval import Engine
 from .followup import Turn, subject_of
-from .pipeline import DEFAULT_TOP, answer
+from .pipeline import answer
+from .settings import DEFAULT_TOP, AnswerSettings
 
 DEFAULT_TURNS = 5
 
@@ -27,10 +28,12 @@ class Conversation:
         max_turns: int = DEFAULT_TURNS,
         ttl: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        settings: AnswerSettings | None = None,
     ) -> None:
         self.engine = engine
         self.max_turns = max_turns
         self.ttl = ttl
+        self.settings = settings
         self._clock = clock
         self._turns: deque[Turn] = deque(maxlen=max_turns)
 
@@ -44,7 +47,7 @@ class Conversation:
     def ask(self, question: str, top: int = DEFAULT_TOP) -> Answer:
         """Answer with the conversation so far as context, then remember this turn."""
         history = self.history
-        result = answer(self.engine, question, top=top, history=history)
+        result = answer(self.engine, question, top=top, history=history, settings=self.settings)
         resolved = result.resolved_question or result.question
         best = result.quotes[0].text if result.quotes else None
         subject, place = subject_of(resolved, best)

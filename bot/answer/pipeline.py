@@ -3,16 +3,17 @@
     question -> standalone question (a follow-up is rewritten with the conversation's
                 subject: followup.py)
              -> content terms weighted by sentence IDF; unknown names checked against
-                spelling neighbours in the vocabulary (spelling.py)
-             -> top passages by BM25 (Engine.search)
+                spelling neighbours in the vocabulary (Lexicon.neighbour)
+             -> top passages (Retriever.search), each with its sentences and article
              -> candidate quotes scored from the sentence, its passage, proximity and
                 answer-type cues (candidates.py)
              -> quotes that clear the evidence bar, cited (select.py), or a decline.
 
-Evidence, not a single BM25 score, decides whether to answer: the share of the
+Evidence, not a single retrieval score, decides whether to answer: the share of the
 question's weight a quote and its passage hold. A question whose rare words the corpus
 never uses ("capital of France") cannot reach the bar, however well its common words
-match; a name the corpus never uses declines at once.
+match; a name the corpus never uses declines at once. Only the `Retriever` and `Lexicon`
+protocols are used (bot/retrieval.py), so any backend behind them answers the same way.
 """
 
 from __future__ import annotations
@@ -23,41 +24,38 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..errors import QuestionError
-from ..index.engine import Engine
+from ..ingest import tokens
 from ..records import Answer
-from . import spelling
+from ..retrieval import Engine, Retriever
 from .candidates import score_candidates
 from .followup import Turn, rewrite
-from .query import (
-    DEFAULT_TOP,
-    MAX_QUESTION_CHARS,
-    MAX_TOP,
-    NO_WORDS,
-    Query,
-    analyze,
-    validate,
-)
+from .query import NO_WORDS, Query, analyze, validate
 from .select import cite, select
+from .settings import DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP, AnswerSettings, default_settings
 
 __all__ = ["DEFAULT_TOP", "MAX_QUESTION_CHARS", "MAX_TOP", "NO_ANSWER", "answer"]
 
-CANDIDATE_PASSAGES = 20
 NO_ANSWER = "The articles don't say."
 
 
 def answer(
-    engine: Engine, question: str, top: int = DEFAULT_TOP, history: Sequence[Turn] = ()
+    engine: Engine,
+    question: str,
+    top: int = DEFAULT_TOP,
+    history: Sequence[Turn] = (),
+    settings: AnswerSettings | None = None,
 ) -> Answer:
     """Answer `question` from the index with up to `top` verbatim, cited quotes."""
+    s = settings or default_settings()
     t0 = time.perf_counter()
-    q = validate(question)
-    if not 1 <= top <= MAX_TOP:
-        raise QuestionError(f"number of quotes must be between 1 and {MAX_TOP}")
+    q = validate(question, s.max_question_chars)
+    if not 1 <= top <= s.max_top:
+        raise QuestionError(f"number of quotes must be between 1 and {s.max_top}")
     rewritten = rewrite(q, history)
-    query = analyze(engine, rewritten or q)
+    query = analyze(engine.lexicon, rewritten or q)
     if not query.terms:
         raise QuestionError(NO_WORDS)
-    query, fixed, near = _correct(engine, query)
+    query, fixed, near = correct(engine, query)
     resolved = query.text if (rewritten or fixed) else None
     unknown = [t.surface for t in query.terms if t.entity and not t.known]
     if unknown:
@@ -71,9 +69,9 @@ def answer(
             resolved_question=resolved,
             timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
         )
-    passages = engine.search([t.stem for t in query.terms], CANDIDATE_PASSAGES)
+    hits = engine.retriever.search([t.stem for t in query.terms], s.candidate_passages)
     t1 = time.perf_counter()
-    chosen = select(score_candidates(engine, query, passages), query, top)
+    chosen = select(score_candidates(engine.lexicon, query, hits, s), query, top, s)
     timings = {"retrieve": (t1 - t0) * 1000, "rank": (time.perf_counter() - t1) * 1000}
     if not chosen:
         return Answer(
@@ -83,7 +81,7 @@ def answer(
             resolved_question=resolved,
             timings_ms=timings,
         )
-    quotes, sources = cite(engine, chosen, query)
+    quotes, sources = cite(chosen, query)
     return Answer(
         question=q,
         answered=True,
@@ -95,27 +93,37 @@ def answer(
     )
 
 
-def _correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
+def correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
     """Names the corpus never uses, replaced by a close spelling the corpus does use;
     also the farther spellings to suggest when a name stays unknown."""
     text, terms, fixed, near = query.text, list(query.terms), False, []
     for i, t in enumerate(terms):
         if t.known or not t.entity:  # measured: correcting other words too cost more
             continue
-        found = spelling.neighbour(engine, t.stem)
+        found = engine.lexicon.neighbour(t.stem)
         if found is None:
             continue
-        word = spelling.surface(engine, found.stem)
+        word = surface(engine.retriever, found.term)
         if t.surface[:1].isupper():  # "Councel voted ..." reads "Council voted ..."
             word = word[:1].upper() + word[1:]
         if not found.close:
             near.append(word)
             continue
         text = re.sub(rf"(?<!\w){re.escape(t.surface)}(?!\w)", word, text, count=1)
-        weight = engine.sentence_idf(found.stem)
-        terms[i] = replace(t, stem=found.stem, surface=word, weight=weight, known=True)
+        weight = engine.lexicon.sentence_idf(found.term)
+        terms[i] = replace(t, stem=found.term, surface=word, weight=weight, known=True)
         fixed = True
     if not fixed:
         return query, False, near
     merged = {t.stem: t for t in terms}  # a correction may land on a word already asked
     return replace(query, text=text, terms=tuple(merged.values())), True, near
+
+
+def surface(retriever: Retriever, stem: str) -> str:
+    """How the corpus writes a term: its first occurrence in the best passage for it."""
+    for hit in retriever.search([stem], 1):
+        for sent in hit.sentences:
+            for term, start, end in tokens.spans(sent.text):
+                if term == stem:
+                    return sent.text[start:end]
+    return stem

@@ -1,11 +1,9 @@
 """The question side of answering: validating it, its content terms and their weights,
 which of them are names, and the kind of answer it asks for (a number, a date, a name).
 
-Pure functions over the question text, plus the `Engine` lookups for term weights.
-There is no synonym table: a hand-written one helps only the corpus it was written for
-and misleads others. Without the old news-specific table, and with context and
-proximity scored instead, the bundled set does better than it did with it
-(docs/quality.md).
+Pure functions over the question text, plus the `Lexicon` lookups for term weights.
+There is no hand-written synonym table: one helps only the corpus it was written for and
+misleads others (docs/quality.md); general English synonyms come from the lexicon.
 """
 
 from __future__ import annotations
@@ -15,13 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import QuestionError
-from ..index.engine import Engine
-from ..ingest import morphology, tokens
-from .followup import names_in
+from ..ingest import tokens
+from ..retrieval import Lexicon
+from .names import names_in
+from .settings import MAX_QUESTION_CHARS
 
-MAX_QUESTION_CHARS = 2000
-MAX_TOP = 10
-DEFAULT_TOP = 3
 NO_WORDS = "the question has no searchable words (only stopwords or symbols)"
 
 
@@ -83,21 +79,21 @@ def _opens(question: str, word: str) -> bool:
 
 
 def _term(
-    engine: Engine, question: str, stem: str, surface: str, name_words: frozenset[str]
+    lexicon: Lexicon, question: str, stem: str, surface: str, name_words: frozenset[str]
 ) -> QueryTerm:
-    known = engine.knows(stem)
+    known = lexicon.knows(stem)
     return QueryTerm(
         stem,
         surface,
-        engine.sentence_idf(stem),
+        lexicon.sentence_idf(stem),
         entity=is_entity(question, surface)
-        or (not known and _unknown_opening_name(question, stem, surface)),
+        or (not known and _unknown_opening_name(lexicon, question, stem, surface)),
         known=known,
         in_name=stem in name_words,
     )
 
 
-def _unknown_opening_name(question: str, stem: str, surface: str) -> bool:
+def _unknown_opening_name(lexicon: Lexicon, question: str, stem: str, surface: str) -> bool:
     """The question's capitalised opening word may be a name ("Antigone was a play made by
     whom?") or just the first word. When the corpus never uses it (the caller's check) and
     it is no English word the thesaurus knows, it is read as a name: corrected to a close
@@ -108,17 +104,17 @@ def _unknown_opening_name(question: str, stem: str, surface: str) -> bool:
         surface[:1].isupper()
         and surface.isalpha()
         and _opens(question, surface)
-        and not morphology.synonyms(stem)
+        and not lexicon.is_word(stem)
     )
 
 
-def validate(question: str) -> str:
+def validate(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     q = question.strip()
     if not q:
         raise QuestionError("empty question: ask something about the articles")
-    if len(q) > MAX_QUESTION_CHARS:
+    if len(q) > max_chars:
         raise QuestionError(
-            f"question too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,})"
+            f"question too long ({len(q):,} characters; the limit is {max_chars:,})"
         )
     if not tokens.has_word(q):
         raise QuestionError(NO_WORDS)
@@ -145,7 +141,7 @@ def name_groups(question: str) -> tuple[frozenset[str], ...]:
     return tuple(g for g in groups if g)
 
 
-def analyze(engine: Engine, question: str) -> Query:
+def analyze(lexicon: Lexicon, question: str) -> Query:
     """The question's content terms, weighted by how rare they are in the corpus."""
     stems, surfaces = question_stems(question)
     cues = _cue_stems(question)
@@ -154,7 +150,7 @@ def analyze(engine: Engine, question: str) -> Query:
         kept = [(s, w) for s, w in zip(stems, surfaces, strict=True) if s not in cues]
         stems, surfaces = [s for s, _ in kept], [w for _, w in kept]
     terms = tuple(
-        _term(engine, question, stem, surface, name_words)
+        _term(lexicon, question, stem, surface, name_words)
         for stem, surface in zip(stems, surfaces, strict=True)
     )
     kind = answer_type(question)

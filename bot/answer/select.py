@@ -1,9 +1,10 @@
 """Choosing the quotes: every quote clears the same evidence bar, then citations are
 numbered by first appearance.
 
-Evidence is a logistic model's log-odds that a candidate answers the question:
+Evidence is a logistic model's log-odds that a candidate answers the question
+(`features.evidence_score`, weights in `evidence.json`):
 
-    evidence = BIAS + 7.58·own + 2.01·article + 2.44·reach + 1.26·matched
+    evidence = bias + 7.58·own + 2.01·article + 2.44·reach + 1.26·matched
 
 `own` is the share of the question's weight (sentence IDF; words the corpus never uses
 weigh most) the quote holds, `article` the share held by the top passages of its article
@@ -12,7 +13,8 @@ together, `reach` its passage's BM25 score against the most the query could reac
 `python -m bench.calibrate` on development data (answerable SQuAD questions against the
 same questions asked of a corpus without their article, and the bundled set); the bias
 was read from the table it prints, to keep answerable questions declined at 4 % or less
-(docs/quality.md; −7.3 keeps it at 3.45 % on the seed-1 sample the fit used). The answer
+(docs/quality.md; −7.3 keeps it at 3.45 % on the seed-1 sample the fit used); `python -m
+bench.calibrate --write` writes them to `evidence.json`. The answer
 stands or falls with the best-ranked candidate, which must also match a word of the
 question that is not a name (or a relative of one), or hold two of its names whole.
 
@@ -24,38 +26,21 @@ Overlapping and near-identical quotes (the same wire copy in two outlets) are qu
 
 from __future__ import annotations
 
-from ..index.engine import Engine
 from ..ingest import tokens
-from ..records import Quote, Source
-from .candidates import Candidate, sentence_terms
+from ..records import DocMeta, Quote, Source
+from .candidates import Candidate
+from .features import evidence_score, sentence_terms
 from .query import Query
-
-# evidence = BIAS + Σ WEIGHTS[f]·f, from `python -m bench.calibrate` (see the docstring).
-WEIGHTS = {"own": 7.58, "article": 2.01, "reach": 2.44, "matched": 1.26}
-BIAS = -7.3
-NEAR_DUPLICATE = 0.8  # Jaccard overlap of two sentences' words that counts as the same
+from .settings import AnswerSettings
 
 
-def features(c: Candidate, query: Query) -> dict[str, float]:
-    """What a candidate shows about the question, for the evidence model."""
-    return {
-        "own": c.own,
-        "article": c.article,
-        "reach": c.reach,
-        "matched": float(sum(t.stem in c.stems for t in query.terms)),
-    }
+def clears_bar(c: Candidate, settings: AnswerSettings) -> bool:
+    return c.predicate and evidence_score(c.features, settings) >= 0
 
 
-def evidence(c: Candidate, query: Query) -> float:
-    """Log-odds that the candidate answers the question (>= 0: quote it)."""
-    return BIAS + sum(WEIGHTS[k] * v for k, v in features(c, query).items())
-
-
-def clears_bar(c: Candidate, query: Query) -> bool:
-    return c.predicate and evidence(c, query) >= 0
-
-
-def select(scored: list[Candidate], query: Query, top: int) -> list[Candidate]:
+def select(
+    scored: list[Candidate], query: Query, top: int, settings: AnswerSettings
+) -> list[Candidate]:
     """The best candidates that clear the bar, without overlaps or near-duplicates. The
     answer stands or falls with the best candidate: when it lacks the evidence, a weaker
     one is not searched for (that is how off-corpus questions slipped through)."""
@@ -66,7 +51,7 @@ def select(scored: list[Candidate], query: Query, top: int) -> list[Candidate]:
             break
         if not c.predicate:
             continue
-        if not clears_bar(c, query):
+        if not clears_bar(c, settings):
             if not chosen:
                 return []
             continue
@@ -75,32 +60,34 @@ def select(scored: list[Candidate], query: Query, top: int) -> list[Candidate]:
         if chosen and query.needs is not None and not c.holds:
             continue  # "How many ...?": a later quote without a number answers nothing
         ids = {s.sent_id for s in c.sents}
-        if ids & used or any(_near_duplicate(c, o) for o in chosen):
+        if ids & used or any(_near_duplicate(c, o, settings.near_duplicate) for o in chosen):
             continue
         chosen.append(c)
         used |= ids
     return chosen
 
 
-def _near_duplicate(a: Candidate, b: Candidate) -> bool:
+def _near_duplicate(a: Candidate, b: Candidate, share: float) -> bool:
     for x in a.sents:
         for y in b.sents:
             sx, sy = frozenset(sentence_terms(x.text)), frozenset(sentence_terms(y.text))
-            if sx and sy and len(sx & sy) / len(sx | sy) >= NEAR_DUPLICATE:
+            if sx and sy and len(sx & sy) / len(sx | sy) >= share:
                 return True
     return False
 
 
-def cite(
-    engine: Engine, chosen: list[Candidate], query: Query
-) -> tuple[tuple[Quote, ...], tuple[Source, ...]]:
+def cite(chosen: list[Candidate], query: Query) -> tuple[tuple[Quote, ...], tuple[Source, ...]]:
+    """The chosen candidates as quotes, and their articles as sources numbered by first
+    appearance."""
     citations: dict[int, int] = {}
+    docs: dict[int, DocMeta] = {}
     quotes: list[Quote] = []
     wanted = {t.stem for t in query.terms}
     for c in chosen:
         first, last = c.sents[0], c.sents[-1]
         doc_id = first.doc_id
         citation = citations.setdefault(doc_id, len(citations) + 1)
+        docs[doc_id] = c.doc
         text = " ".join(s.text for s in c.sents)
         matched = tuple(
             dict.fromkeys(text[a:b] for stem, a, b in tokens.spans(text) if stem in wanted)
@@ -109,7 +96,7 @@ def cite(
             Quote(
                 text=text,
                 citation=citation,
-                doc=engine.doc(doc_id).doc,
+                doc=c.doc.doc,
                 score=round(c.score, 4),
                 start=first.start,
                 end=last.end,
@@ -121,10 +108,10 @@ def cite(
     sources = tuple(
         Source(
             citation=n,
-            doc=engine.doc(d).doc,
-            title=engine.doc(d).title,
-            publisher=engine.doc(d).publisher,
-            published=engine.doc(d).published,
+            doc=docs[d].doc,
+            title=docs[d].title,
+            publisher=docs[d].publisher,
+            published=docs[d].published,
         )
         for d, n in citations.items()
     )

@@ -13,7 +13,7 @@ own always-positive sentence IDF (see `answer.py`).
 k1=1.5, b=0.75, epsilon=0.25 are rank-bm25's defaults; short news passages of similar
 length (see `segment.py`) gave no reason to move them.
 
-Building the weights is `bot/build/weights.py`; this module is the query side.
+Building the weights is `bot/indexer/weights.py`; this module is the query side.
 Serving: weight[t, p] = idf[t] * tf*(k1+1) / (tf + k1*(1 - b + b*len[p]/avglen)) is
 precomputed into a term-major CSR matrix, so a query touches only its terms' postings.
 """

@@ -1,6 +1,6 @@
 """Exact top-k for queries made of common words: impact-ordered prefixes + dense tf rows.
 
-This module is the query side; `bot/build/prefixes.py` writes the extras it reads.
+This module is the query side; `bot/indexer/prefixes.py` writes the extras it reads.
 
 Summing every posting of a query term is fast for rare terms and hopeless for a term in
 most passages (a million postings a term at 1M passages). For those the index keeps two

@@ -1,5 +1,5 @@
 """The records a BM25 index is made of: its parameters, its term-major postings and the
-pruning extras of its common terms. Shared by the builder (`bot/build/`) and the query
+pruning extras of its common terms. Shared by the builder (`bot/indexer/`) and the query
 side (`bm25.py`, `impact.py`), which is why they live apart from both.
 """
 

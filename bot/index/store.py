@@ -17,7 +17,7 @@
 
 A build is written to a fresh folder and only then named in CURRENT (os.replace), so a
 crash or a full disk mid-build leaves the previous index in use; the writing side is
-`bot/build/writer.py`, this module only reads. Arrays are loaded with
+`bot/indexer/writer.py`, this module only reads. Arrays are loaded with
 mmap_mode="r": opening is cheap and nothing is refitted. No pickle anywhere
 (`allow_pickle=False`).
 """

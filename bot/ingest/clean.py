@@ -13,7 +13,7 @@ from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
 from .found import Found, merge
-from .furniture import TERMINAL, body_spans, classify_line, iter_lines
+from .furniture import TERMINAL, Line, body_spans, classify_line, iter_lines
 
 __all__ = ["SETTINGS", "classify_line", "clean_document"]
 
@@ -65,6 +65,62 @@ def _looks_like_title(text: str) -> bool:
     return TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";"))
 
 
+class _Page:
+    """One article's cleaning state: what has been found so far, line by line."""
+
+    def __init__(self, brand: str | None, meta_title: str | None) -> None:
+        self.brand, self.meta_title = brand, meta_title
+        self.title: str | None = None
+        self.byline: str | None = None
+        self.dateline: str | None = None
+        self.paragraphs: list[tuple[Span, ...]] = []
+        self.dropped: list[tuple[str, str]] = []
+        self.seen: set[str] = set()
+        self.in_tail = False
+        self.key = ""  # the comparison key of the line just classified
+
+    def reason(self, text: str) -> str | None:
+        """Why the line is not body text (noting a headline, byline or dateline), or None."""
+        reason: str | None = None
+        if self.in_tail or _TAIL_MARKERS.match(text):
+            self.in_tail, reason = True, "footer"
+        elif self.meta_title and _norm(text) == self.meta_title:
+            reason, self.title = "headline", self.title or text
+        elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
+            reason, self.byline = "byline", self.byline or m.group("who").strip()
+            self.dateline = self.dateline or find_date(m.group("rest") or "")
+        else:
+            reason = classify_line(text, self.brand)
+        if reason in (None, "timestamp") and not self.paragraphs and (day := _dateline(text)):
+            reason, self.dateline = "dateline", self.dateline or day
+        if (
+            reason is None
+            and self.title is None
+            and not self.paragraphs
+            and self.meta_title is None
+            and _looks_like_title(text)
+        ):
+            reason, self.title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
+        if reason is None and _is_label(text):
+            reason = "label"
+        self.key = _norm(text) if reason is None else ""
+        if reason is None and self.key in self.seen:
+            reason = "duplicate"
+        return reason
+
+    def take(self, line: Line) -> None:
+        reason = self.reason(line.text)
+        if reason is not None:
+            self.dropped.append((reason, line.text))
+            return
+        self.seen.add(self.key)
+        spans = body_spans(line)
+        if spans:
+            self.paragraphs.append(tuple(spans))
+        else:
+            self.dropped.append(("photo credit", line.text))
+
+
 def clean_document(
     doc_id: int,
     name: str,
@@ -83,59 +139,18 @@ def clean_document(
     found = found or Found()
     brand = _brand((meta.publisher if meta else None) or found.publisher)
     given_title = meta.title if meta else found.title
-    meta_title = _norm(given_title) if given_title else None
-    title: str | None = None
-    byline: str | None = None
-    dateline: str | None = None
-    paragraphs: list[tuple[Span, ...]] = []
-    dropped: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    in_tail = False
+    page = _Page(brand, _norm(given_title) if given_title else None)
     for line in iter_lines(raw):
-        text = line.text
-        reason: str | None = None
-        if in_tail or _TAIL_MARKERS.match(text):
-            in_tail, reason = True, "footer"
-        elif meta_title and _norm(text) == meta_title:
-            reason, title = "headline", title or text
-        elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
-            reason, byline = "byline", byline or m.group("who").strip()
-            dateline = dateline or find_date(m.group("rest") or "")
-        else:
-            reason = classify_line(text, brand)
-        if reason in (None, "timestamp") and not paragraphs and (day := _dateline(text)):
-            reason, dateline = "dateline", dateline or day
-        if (
-            reason is None
-            and title is None
-            and not paragraphs
-            and meta_title is None
-            and _looks_like_title(text)
-        ):
-            reason, title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
-        if reason is None and _is_label(text):
-            reason = "label"
-        key = _norm(text) if reason is None else ""
-        if reason is None and key in seen:
-            reason = "duplicate"
-        if reason is not None:
-            dropped.append((reason, text))
-            continue
-        seen.add(key)
-        spans = body_spans(line)
-        if spans:
-            paragraphs.append(tuple(spans))
-        else:
-            dropped.append(("photo credit", text))
-    fallback = title or _fallback_title(name, raw, paragraphs)
-    own = Found(title=title, byline=byline, published=dateline)
-    body, kept = _body(raw, paragraphs)
+        page.take(line)
+    fallback = page.title or _fallback_title(name, raw, page.paragraphs)
+    own = Found(title=page.title, byline=page.byline, published=page.dateline)
+    body, kept = _body(raw, page.paragraphs)
     return CleanDoc(
         doc_id=doc_id,
         meta=merge(name, meta, found | own, fallback),
         raw=body,
         paragraphs=kept,
-        dropped=tuple(dropped),
+        dropped=tuple(page.dropped),
         decode_errors=decode_errors,
     )
 

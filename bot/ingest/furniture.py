@@ -122,13 +122,13 @@ _CUT_SHORT = re.compile(r"(?:\.{2,}|…)$")  # a caption the page cut off: "... 
 BRAND_LINE_MAX_WORDS = 25  # a short line naming the outlet is the outlet talking about itself
 
 
-class _Line(NamedTuple):  # a tuple: made for every line of every article, so made fast
+class Line(NamedTuple):  # a tuple: made for every line of every article, so made fast
     start: int
     end: int
     text: str
 
 
-def iter_lines(raw: str) -> Iterator[_Line]:
+def iter_lines(raw: str) -> Iterator[Line]:
     """Yield the non-blank lines of `raw`, stripped, with their offsets."""
     pos = 0
     for chunk in raw.splitlines(keepends=True):
@@ -137,7 +137,7 @@ def iter_lines(raw: str) -> Iterator[_Line]:
         text = body.strip()
         if text:
             start = pos + lead
-            yield _Line(start, start + len(text), text)
+            yield Line(start, start + len(text), text)
         pos += len(chunk)
 
 
@@ -168,7 +168,7 @@ def classify_line(text: str, brand: str | None = None) -> str | None:
     return None
 
 
-def body_spans(line: _Line) -> list[Span]:
+def body_spans(line: Line) -> list[Span]:
     """Spans of a body line with glued credits and template tokens cut out."""
     text, start = line.text, line.start
     end = len(text)

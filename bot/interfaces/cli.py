@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..answer.settings import DEFAULT_TOP, MAX_TOP
 from ..errors import QuestionError
 from .article_cli import article_cmd
 from .eval_cli import eval_cmd
@@ -33,7 +34,7 @@ from .terminal import (
 )
 
 if TYPE_CHECKING:
-    from ..index.engine import Engine
+    from ..retrieval import Engine
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +66,11 @@ def main(ctx: click.Context) -> None:
     "--json", "as_json", is_flag=True, help="Print the JSON contract (JSON Lines for stdin)."
 )
 @click.option(
-    "--top", default=3, show_default=True, type=click.IntRange(1, 10), help="Number of quotes."
+    "--top",
+    default=DEFAULT_TOP,
+    show_default=True,
+    type=click.IntRange(1, MAX_TOP),
+    help="Number of quotes.",
 )
 @click.option(
     "--conversation",
@@ -194,7 +199,7 @@ def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         with errors_to_exit():
             engine = open_engine(corpus_dir, index_dir)
-            _answer_lines(engine, sys.stdin, False, 3, True)
+            _answer_lines(engine, sys.stdin, False, DEFAULT_TOP, True)
         return
     from .repl import run_repl
 

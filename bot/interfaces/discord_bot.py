@@ -25,9 +25,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..answer.conversation import ConversationStore
-from ..answer.query import MAX_TOP
+from ..answer.settings import DEFAULT_TOP, MAX_TOP
 from ..errors import ConfigError, QuestionError
-from ..index.engine import Engine
+from ..retrieval import Engine
 from .discord_render import answer_embed, clean, sources_embed
 from .discord_sync import sync_commands
 
@@ -166,13 +166,13 @@ async def reply_private(interaction: discord.Interaction, text: str) -> None:
 
 @app_commands.describe(
     question="Your question, e.g. “Who is Mustafa Bali?”",
-    quotes=f"How many quotes to show (1–{DISCORD_TOP_MAX}, default 3)",
+    quotes=f"How many quotes to show (1–{DISCORD_TOP_MAX}, default {DEFAULT_TOP})",
     private="Only you see the answer",
 )
 async def ask_callback(
     interaction: discord.Interaction,
     question: app_commands.Range[str, 1, QUESTION_MAX],
-    quotes: app_commands.Range[int, 1, DISCORD_TOP_MAX] = 3,
+    quotes: app_commands.Range[int, 1, DISCORD_TOP_MAX] = DEFAULT_TOP,
     private: bool = False,
 ) -> None:
     bot = cast(NewsBot, interaction.client)  # the only client these commands are added to

@@ -16,7 +16,7 @@ import aiohttp
 import discord
 
 from ..errors import ConfigError, ConnectError
-from ..index.engine import Engine
+from ..retrieval import Engine
 from .discord_bot import NewsBot, Settings
 
 CONNECT_TIMEOUT = 15.0

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from ..answer.settings import MAX_TOP
 from ..errors import EvalFileError
 from .terminal import corpus_options, errors_to_exit, fail, notify, open_engine, out_console
 from .terminal import progress_bar as _progress_bar
@@ -31,7 +32,7 @@ SQUAD_GATES = (
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--top",
-    type=click.IntRange(1, 10),
+    type=click.IntRange(1, MAX_TOP),
     help="Quotes per answer scored (default 5 for question files, 10 for SQuAD files).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and failures as JSON.")
@@ -84,8 +85,8 @@ def eval_cmd(files: tuple[Path, ...], **opts: Any) -> None:
 
 
 def _cases(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> list[str]:
-    from .evaluate import evaluate, gate_failures, load_cases, metrics, report_json
-    from .render import eval_table
+    from ..evaluation.evaluate import evaluate, gate_failures, load_cases, metrics, report_json
+    from ..evaluation.tables import eval_table
 
     top = opts["top"] or 5
     with errors_to_exit():
@@ -103,8 +104,8 @@ def _cases(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
 
 
 def _squad(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> list[str]:
-    from .render import squad_table
-    from .squad_run import run_squad
+    from ..evaluation.squad_run import run_squad
+    from ..evaluation.tables import squad_table
 
     top = opts["top"] or 10
     with errors_to_exit():

@@ -6,49 +6,28 @@ colour reaches the terminal is decided by the caller's `rich.console.Console`.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
+from ..display import full_date, human_date, inert, source_line
 from ..records import Answer, CleanDoc, DocMeta, Source
 
-# Control characters (C0 but newline and tab, DEL, C1): an article's title or file name
-# must not be able to set the window title ("\x1b]0;") or clear the screen ("\x1b[2J").
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def inert(text: str) -> str:
-    """`text` safe to print on a terminal: control characters shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def full_date(published: str | None) -> str | None:
-    """The contract's "published": a full YYYY-MM-DD date, else null."""
-    return published if published and len(published) == 10 else None
-
-
-def human_date(published: str | None) -> str | None:
-    """ "2017-06-29" -> "29 June 2017"; "2017-06" -> "June 2017"; "2017" -> "2017"."""
-    if not published:
-        return None
-    try:
-        if len(published) == 10:
-            d = dt.date.fromisoformat(published)
-            return f"{d.day} {d:%B %Y}"
-        if len(published) == 7:
-            return dt.date.fromisoformat(published + "-01").strftime("%B %Y")
-    except ValueError:
-        return published
-    return published
-
-
-def source_line(title: str, publisher: str | None, published: str | None) -> str:
-    parts = [p for p in (publisher, human_date(published)) if p]
-    return inert(f"{title} — {', '.join(parts)}" if parts else title)
+__all__ = [
+    "answer_text",
+    "answer_to_json",
+    "article_json",
+    "article_text",
+    "error_json",
+    "full_date",
+    "highlight",
+    "human_date",
+    "inert",
+    "source_line",
+    "sources_json",
+    "sources_text",
+]
 
 
 def answer_to_json(ans: Answer) -> dict[str, Any]:
@@ -150,85 +129,6 @@ def sources_text(docs: list[DocMeta]) -> Text:
         out.append(source_line(d.title, d.publisher, d.published))
         out.append(f"  ({inert(d.doc)})\n", style="dim")
     return out
-
-
-def eval_table(m: dict[str, Any], results: Any, top: int, title: str = "Evaluation") -> Group:
-    """Metrics summary, then every failed case with what was expected and what came back."""
-    table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key in ("cases", "answerable", "unanswerable"):
-        table.add_row(key, str(m[key]))
-    for key in (
-        "hit@1",
-        "hit@3",
-        f"mrr@{top}",
-        "abstain_precision",
-        "abstain_recall",
-        "wrongly_declined",
-        "faithfulness",
-    ):
-        table.add_row(key, f"{m[key]:.3f}")
-    if m.get("conversations"):
-        right = round(m["conversations_right"] * m["conversations"])
-        table.add_row("conversations right", f"{right}/{m['conversations']}")
-    table.add_row("quotes checked", str(m["quotes_checked"]))
-    table.add_row("latency p50 (ms)", f"{m['latency_p50_ms']:.2f}")
-    table.add_row("latency p95 (ms)", f"{m['latency_p95_ms']:.2f}")
-    parts: list[Any] = [table]
-    failed = [r for r in results if not r.passed]
-    if failed:
-        parts.append(Text(f"\nFailed cases ({len(failed)})", style="bold"))
-    for r in failed:
-        given = (r.error and f"error: {r.error}") or (
-            (f"[correct at rank {r.rank}] " if r.rank else "")
-            + (f"{_clip(r.top_quote)} ({r.top_doc})" if r.top_quote else "(declined)")
-        )
-        block = Text()
-        block.append(f"✗ {r.id}", style="bold red")
-        block.append(f"  {inert(r.question)}\n")
-        block.append("    expected: ", style="dim")
-        block.append(f"{r.expected}\n")
-        block.append("    top quote: ", style="dim")
-        block.append(inert(given))
-        parts.append(block)
-    for line in m["unfaithful"]:
-        parts.append(Text(f"NOT VERBATIM: {line}", style="bold red"))
-    return Group(*parts)
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def squad_table(report: Any) -> Group:
-    """A SQuAD run: the bot beside the plain rank-bm25 baseline, then the negatives and the
-    follow-up set when they were run."""
-    top = report.top
-    table = Table(title=f"SQuAD: {report.file}", show_header=True, header_style="bold")
-    table.add_column("metric")
-    table.add_column("newsqa", justify="right")
-    if report.baseline:
-        table.add_column("plain rank-bm25", justify="right")
-    for key in ("questions", "R@1", "R@3", f"MRR@{top}", "declined", "latency_p50_ms"):
-        cells = [_fmt(report.bot[key])]
-        if report.baseline:
-            cells.append(_fmt(report.baseline[key]))
-        table.add_row(key, *cells)
-    parts: list[Any] = [table]
-    for title, extra in (("Negatives", report.negatives), ("Follow-ups", report.followups)):
-        if extra:
-            t = Table(title=title, show_header=False)
-            t.add_column("metric")
-            t.add_column("value", justify="right")
-            for key, value in extra.items():
-                t.add_row(key, _fmt(value))
-            parts.append(t)
-    return Group(*parts)
-
-
-def _fmt(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() and value > 1 else f"{value:.3f}"
 
 
 def article_json(doc: CleanDoc) -> dict[str, Any]:

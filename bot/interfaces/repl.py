@@ -17,10 +17,11 @@ from rich.console import Console
 from rich.text import Text
 
 from ..answer.conversation import Conversation
+from ..answer.settings import DEFAULT_TOP
 from ..errors import QuestionError
-from ..index.engine import Engine
 from ..paths import history_file
 from ..records import Answer
+from ..retrieval import Engine
 from .render import answer_text, inert, source_line, sources_text
 
 PROMPT = "ask> "
@@ -38,7 +39,7 @@ Ask a question about the articles, e.g. "Who is Mustafa Bali?" — follow-ups li
 class ChatSession:
     """State of one chat: the conversation and the last answer (for /show)."""
 
-    def __init__(self, engine: Engine, top: int = 3) -> None:
+    def __init__(self, engine: Engine, top: int = DEFAULT_TOP) -> None:
         self.engine = engine
         self.top = top
         self.conversation = Conversation(engine)
@@ -88,10 +89,11 @@ class ChatSession:
         ):
             return Text(f"Use /show N with N from 1 to {len(quotes)}.", style="yellow")
         quote = quotes[int(arg) - 1]
-        doc = self.engine.doc(self.engine.passage(quote.passage_id).doc_id)
+        hit = self.engine.retriever.hit(quote.passage_id)
+        doc = hit.doc
         out = Text()
         out.append(source_line(doc.title, doc.publisher, doc.published) + "\n", style="bold")
-        for i, sent in enumerate(self.engine.passage_sentences(quote.passage_id)):
+        for i, sent in enumerate(hit.sentences):
             style = "bold" if sent.sent_id in quote.sent_ids else ""  # the quoted part
             out.append((" " if i else "") + inert(sent.text), style=style)
         return out

@@ -17,7 +17,7 @@ from ..paths import default_corpus, default_index
 from .render import inert
 
 if TYPE_CHECKING:
-    from ..index.engine import Engine
+    from ..retrieval import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from ..answer.conversation import Conversation
 from ..errors import BotError, EvalFileError
-from ..index.engine import Engine
 from ..ingest.article import load_article
 from ..ingest.corpus import list_corpus
 from ..ingest.segment import collapse
 from ..records import Answer
+from ..retrieval import Engine
 from ..safe_io import read_regular
 
 MAX_CASES_BYTES = 64 * 1024 * 1024
@@ -209,6 +209,8 @@ def evaluate(
     top: int = 5,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[CaseResult]:
+    if engine.corpus_dir is None:
+        raise EvalFileError("the evaluation needs the corpus folder, to check every quote")
     verbatim = Verbatim(engine.corpus_dir)
     results = []
     for i, case in enumerate(cases):

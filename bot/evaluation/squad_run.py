@@ -15,9 +15,9 @@ from typing import Any
 
 from ..answer.conversation import Conversation
 from ..answer.pipeline import answer
-from ..index.engine import Engine
 from ..opening import open_engine
 from ..paths import cache_dir
+from ..retrieval import Engine
 from . import squad as sq
 from .followup_set import followup_pairs
 

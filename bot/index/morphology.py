@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
-from . import tokens
+from ..ingest import tokens
 
 THESAURUS = Path(__file__).with_name("thesaurus.tsv.gz")
 
@@ -119,9 +119,14 @@ def compounds_by_head(
 
 @lru_cache(maxsize=1)
 def _thesaurus() -> dict[str, tuple[str, ...]]:
-    """stem -> synonym stems; read once per process (315 KB compressed, ~30 ms)."""
+    """stem -> synonym stems of the installed table; read once per process (~30 ms)."""
+    return read_thesaurus(THESAURUS)
+
+
+def read_thesaurus(path: Path) -> dict[str, tuple[str, ...]]:
+    """A thesaurus table (315 KB compressed): stem -> synonym stems."""
     out: dict[str, tuple[str, ...]] = {}
-    for line in _thesaurus_text().splitlines():
+    for line in _thesaurus_text(path).splitlines():
         if line and not line.startswith("#"):
             word, _, others = line.partition("\t")
             out[word] = tuple(others.split())
@@ -133,12 +138,12 @@ def tokenizer_digest() -> str:
     return hashlib.sha256(json.dumps(tokens.SETTINGS, sort_keys=True).encode()).hexdigest()
 
 
-def _thesaurus_text() -> str:
+def _thesaurus_text(path: Path = THESAURUS) -> str:
     try:
-        return gzip.decompress(THESAURUS.read_bytes()).decode()
+        return gzip.decompress(path.read_bytes()).decode()
     except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:  # a damaged install
         raise ConfigError(
-            f"the installed package is incomplete: cannot read {THESAURUS.name} ({exc}); "
+            f"the installed package is incomplete: cannot read {path.name} ({exc}); "
             "reinstall newsqa"
         ) from exc
 

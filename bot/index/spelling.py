@@ -11,26 +11,21 @@ and among equally close neighbours the one used in most sentences wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from ..index.engine import Engine
-from ..ingest import tokens
+from ..retrieval import Neighbour
 
 MIN_LENGTH = 4  # stems shorter than this have too many neighbours to guess from
 LONG_WORD = 9  # from this length on, two edits are allowed
 LOOSE_EXTRA = 1  # "Did you mean ...?" looks one edit further than a correction
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    stem: str
-    close: bool  # near enough to read the question with it; else only a suggestion
-
-
-def neighbour(engine: Engine, stem: str) -> Neighbour | None:
+def neighbour(
+    stem: str, vocabulary: Sequence[str], sentence_df: Callable[[str], int]
+) -> Neighbour | None:
     """The closest vocabulary term to an unknown stem, or None. One search serves both
     uses: within `strict` edits it is a correction, one edit further a suggestion."""
     if len(stem) < MIN_LENGTH or not stem.isalpha():
@@ -39,23 +34,11 @@ def neighbour(engine: Engine, stem: str) -> Neighbour | None:
     # A suggestion may look one edit further, but never more than a third of the word
     # ("France" is no typo of "flank").
     limit = max(strict, min(strict + LOOSE_EXTRA, len(stem) // 3))
-    found = process.extract(
-        stem, engine.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=50
-    )
+    found = process.extract(stem, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=50)
     # Typos seldom change the first letter; "Turkish" is not a typo of "Kurdish".
     found = [f for f in found if f[0][:1] == stem[:1]]
     if not found:
         return None
     # Closest first; then the commonest; then alphabetical, so the choice is stable.
-    best = min(found, key=lambda f: (f[1], -engine.sentence_df(f[0]), f[0]))
+    best = min(found, key=lambda f: (f[1], -sentence_df(f[0]), f[0]))
     return Neighbour(str(best[0]), best[1] <= strict)
-
-
-def surface(engine: Engine, stem: str) -> str:
-    """How the corpus writes a term: its first occurrence in the best passage for it."""
-    for pid, _ in engine.search([stem], 1):
-        for sent in engine.passage_sentences(pid):
-            for term, start, end in tokens.spans(sent.text):
-                if term == stem:
-                    return sent.text[start:end]
-    return stem

@@ -1,0 +1,96 @@
+"""Every threshold and weight of the answer stage, in one frozen record.
+
+`answer()` takes an `AnswerSettings` (default: `default_settings()`), so a test or a bench
+script passes its own instead of patching module globals. The abstention model's fitted
+weights live in `evidence.json` beside this module: `python -m bench.calibrate --write`
+writes it, and the package reads it once. How each value was chosen is in
+docs/quality.md (on development data only: the SQuAD dev half with another seed than the
+one reported, and eval/questions.jsonl).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+
+DEFAULT_TOP = 3  # quotes per answer, unless asked otherwise
+MAX_TOP = 10  # the most any interface may ask for
+MAX_QUESTION_CHARS = 2000
+EVIDENCE_FILE = Path(__file__).with_name("evidence.json")
+EVIDENCE_FEATURES = ("own", "article", "reach", "matched")
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    """score = Σ weight·feature over the candidate's `Features` (candidates.py). A fit of
+    every feature (`python -m bench.rank_fit`) did no better than these."""
+
+    own: float = 0.5
+    match: float = 0.5
+    context: float = 0.3
+    passage: float = 0.1
+    nearby: float = 0.1
+    typed: float = 0.2
+
+
+@dataclass(frozen=True)
+class EvidenceModel:
+    """Log-odds that a candidate answers: bias + Σ weight·feature (select.py)."""
+
+    own: float
+    article: float
+    reach: float
+    matched: float
+    bias: float
+
+    @classmethod
+    def from_json(cls, obj: Any) -> EvidenceModel:
+        weights = obj.get("weights") if isinstance(obj, dict) else None
+        bias = obj.get("bias") if isinstance(obj, dict) else None
+        if not isinstance(weights, dict) or set(weights) != set(EVIDENCE_FEATURES):
+            raise ValueError(f"weights must name exactly {', '.join(EVIDENCE_FEATURES)}")
+        values = [weights[k] for k in EVIDENCE_FEATURES] + [bias]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise ValueError("weights and bias must be numbers")
+        return cls(*(float(v) for v in values))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": {k: getattr(self, k) for k in EVIDENCE_FEATURES}, "bias": self.bias}
+
+
+@lru_cache(maxsize=1)
+def fitted_evidence() -> EvidenceModel:
+    """The packaged model, read once. A damaged install is one ConfigError line."""
+    try:
+        return EvidenceModel.from_json(json.loads(EVIDENCE_FILE.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"the installed package is incomplete: cannot read {EVIDENCE_FILE.name} ({exc}); "
+            "reinstall newsqa"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    candidate_passages: int = 20  # passages whose sentences become candidates
+    rank: RankWeights = RankWeights()
+    evidence: EvidenceModel = field(default_factory=fitted_evidence)
+    # A question word held only in another form or word (derivations, compounds, WordNet
+    # synonyms: index/morphology.py) counts this much: 0.5-0.7 measured alike on SQuAD
+    # seed 1 and the bundled set; 0 is no relatives.
+    relative_credit: float = 0.7
+    match_k1: float = 1.2  # tf saturation of a quote's own BM25 match ...
+    match_b: float = 0.3  # ... and its length normalisation
+    near_duplicate: float = 0.8  # Jaccard overlap of two sentences' words that counts as one
+    max_question_chars: int = MAX_QUESTION_CHARS
+    max_top: int = MAX_TOP
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> AnswerSettings:
+    return AnswerSettings()

@@ -1,0 +1,94 @@
+"""The local index behind the seam: a `Retriever` over one opened index folder, and the
+`Engine` that pairs it with the index's `Lexicon` (`lexicon.py`).
+
+Search is rank-bm25's `BM25Okapi` ranking (`bm25.py`, pruned by `impact.py` for common
+words); each hit carries its sentences, its article and its reach, the BM25 score against
+the most this query could score (every term's positive IDF at full saturation, k1 + 1), so
+no answer-stage code knows the BM25 flavour or its k1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..records import DocMeta, Passage, Sentence
+from ..retrieval import Engine, Hit
+from . import bm25
+from .data import IndexData
+from .lexicon import VocabLexicon
+from .postings import BM25Params
+
+
+@dataclass(frozen=True)
+class LocalRetriever:
+    """A read-only `Retriever` over one opened index. Safe to share between threads."""
+
+    data: IndexData
+
+    @property
+    def params(self) -> BM25Params:
+        """The BM25 parameters the index was built with."""
+        return BM25Params(**self.data.params["settings"]["bm25"])
+
+    def documents(self) -> list[DocMeta]:
+        return [d.meta for d in self.data.docs]
+
+    def doc(self, doc_id: int) -> DocMeta:
+        return self.data.docs[doc_id].meta
+
+    def sentence(self, sent_id: int) -> Sentence:
+        doc_id, pid, start, end, _ = (int(x) for x in self.data.sentences[sent_id])
+        return Sentence(sent_id, doc_id, pid, start, end, self.data.sentence_text(sent_id))
+
+    def passage(self, passage_id: int) -> Passage:
+        doc_id, start, end, first, last = (int(x) for x in self.data.passages[passage_id])
+        return Passage(passage_id, doc_id, start, end, first, last)
+
+    def joins_prev(self, sent_id: int) -> bool:
+        """Sentence `sent_id` directly follows the previous one (only whitespace between)."""
+        return bool(self.data.sentences[sent_id, 4])
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        return self.sentence(sentence.sent_id - 1) if self.joins_prev(sentence.sent_id) else None
+
+    def hit(self, passage_id: int, score: float = 0.0, reach: float = 0.0) -> Hit:
+        p = self.passage(passage_id)
+        sents = tuple(self.sentence(i) for i in range(p.first_sent, p.last_sent))
+        before: list[Sentence | None] = []
+        for i, s in enumerate(sents):
+            if not self.joins_prev(s.sent_id):
+                before.append(None)
+            else:  # inside the passage the previous sentence is at hand
+                before.append(sents[i - 1] if i else self.sentence(s.sent_id - 1))
+        return Hit(p, self.doc(p.doc_id), sents, tuple(before), score, reach)
+
+    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+        """The k best passages, as rank-bm25's BM25Okapi ranks them."""
+        post = self.data.postings
+        found = bm25.search(post, terms, k)
+        if not found:
+            return []
+        reachable = self._reachable(terms)
+        return [self.hit(pid, score, _reach(score, reachable)) for pid, score in found]
+
+    def _reachable(self, terms: Sequence[str]) -> float:
+        """The most a passage could score for these terms: each at full saturation."""
+        post = self.data.postings
+        k1 = post.impact.k1
+        idf = (
+            float(post.idf[tid]) if (tid := post.vocab.get(t)) is not None else 0.0 for t in terms
+        )
+        return sum(max(v, 0.0) for v in idf) * (k1 + 1)
+
+
+def _reach(score: float, reachable: float) -> float:
+    """The score against the most the query could reach, in [0, 1]. A corpus of one or two
+    passages has no positive IDF (rank-bm25's quirk): then nothing is known."""
+    return min(max(score / reachable, 0.0), 1.0) if reachable > 0 else 1.0
+
+
+def local_engine(data: IndexData, corpus_dir: Path | None = None) -> Engine:
+    """The `Engine` over one opened index: its retriever and its lexicon."""
+    return Engine(LocalRetriever(data), VocabLexicon.of(data), corpus_dir)

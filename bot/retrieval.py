@@ -1,0 +1,132 @@
+"""The seam between answering and retrieval: two protocols and the records they pass.
+
+    Retriever   an analysed query -> the top passages as `Hit`s, each carrying its
+                passage, its sentences, its article's metadata and its scores, so
+                answering needs no second round trip; a sentence's neighbour
+    Lexicon     what the corpus's vocabulary says about a term: known or not, how rare
+                (sentence and passage document frequencies, IDF), spelling neighbours,
+                relatives (other forms and synonyms)
+
+`bot/answer/` depends only on these protocols and on `bot/records.py` (a layout test
+enforces it), so a new backend - the local index (`bot/index/local.py`), a sharded
+cluster, an OpenSearch server - is one class behind each protocol, and the calibrated
+evidence model keeps working: every score it reads is normalised here (`Hit.reach`),
+against the best this query could score, never in BM25 units of one flavour.
+
+`Engine` is what the interfaces hold: one retriever and one lexicon over the same corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .records import DocMeta, Passage, Sentence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage, with everything the answer stage reads about it."""
+
+    passage: Passage
+    doc: DocMeta
+    sentences: tuple[Sentence, ...]
+    # For each sentence, the sentence right before it in its article when only whitespace
+    # lies between them (a sentence leaning on it can be quoted with it as one verbatim
+    # span; for the first sentence it may sit in the previous passage), else None.
+    before: tuple[Sentence | None, ...]
+    score: float  # the backend's own score: compared only between hits of one query
+    reach: float  # the score against the most this query could score, in [0, 1]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A vocabulary term spelt close to a word the corpus never uses."""
+
+    term: str
+    close: bool  # near enough to read the question with it; else only a suggestion
+
+
+class Retriever(Protocol):
+    """Passage search over one corpus. Terms are index terms (`bot.ingest.tokens`, the
+    tokenizer the index records); a repeated term counts again, as in BM25."""
+
+    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+        """The k best passages, best first (ties: the lower passage id)."""
+        ...
+
+    def hit(self, passage_id: int) -> Hit:
+        """One passage by id, scores 0 (the chat's `/show N`)."""
+        ...
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        """The sentence right before `sentence` in its article when only whitespace lies
+        between them, else None (also at an article's start)."""
+        ...
+
+    def documents(self) -> Sequence[DocMeta]:
+        """Every article, in id order."""
+        ...
+
+
+class Lexicon(Protocol):
+    """Statistics and word relations of the corpus's vocabulary, by index term."""
+
+    @property
+    def avg_sentence_terms(self) -> float:
+        """Mean number of index terms per sentence (for length normalisation)."""
+        ...
+
+    def knows(self, term: str) -> bool:
+        """Whether any indexed passage uses `term`."""
+        ...
+
+    def sentence_df(self, term: str) -> int:
+        """In how many sentences `term` occurs (0 for a word the corpus never uses)."""
+        ...
+
+    def sentence_idf(self, term: str) -> float:
+        """A positive IDF over sentences; a word the corpus never uses weighs most."""
+        ...
+
+    def passage_df(self, term: str) -> int:
+        """In how many passages `term` occurs."""
+        ...
+
+    def passage_idf(self, term: str) -> float:
+        """The retrieval IDF of `term` over passages (0 for an unknown word)."""
+        ...
+
+    def neighbour(self, term: str) -> Neighbour | None:
+        """The closest vocabulary term to an unknown one, or None."""
+        ...
+
+    def relatives(self, term: str) -> frozenset[str]:
+        """Index terms that are `term` in another form or another word for it."""
+        ...
+
+    def is_word(self, term: str) -> bool:
+        """Whether a general English dictionary knows `term` (whatever the corpus says)."""
+        ...
+
+    def warm(self) -> None:
+        """Work out now what the first question would otherwise wait for."""
+        ...
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A retriever and a lexicon over one corpus: what every interface answers from."""
+
+    retriever: Retriever
+    lexicon: Lexicon
+    corpus_dir: Path | None = None  # where the cited files are (the faithfulness check)
+
+    @property
+    def documents(self) -> list[DocMeta]:
+        return list(self.retriever.documents())
+
+    def warm(self) -> None:
+        self.lexicon.warm()
