@@ -9,19 +9,24 @@ learns the weights that put a correct candidate first: SQuAD questions drawn wit
 (the evaluation reports seed 0, so the fit never sees the reported sample), asked against
 all of the file's articles, and the single-turn answerable cases of eval/questions.jsonl
 on the bundled corpus, weighted up so they count beside the SQuAD ones. It prints the
-weights to paste into candidates.RANK and R@1 under the weights in use and the fitted ones.
+weights to put into `RankWeights` (bot/answer/settings.py) and R@1 under the weights in use
+and the fitted ones. Features the bot itself does not rank by (typed_hard, leadin, length,
+first, matched, names) are worked out here, from the candidate, for the fit only.
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from bot.answer import candidates, pipeline
-from bot.answer.query import analyze
+from bot.answer.features import sentence_terms
+from bot.answer.query import Query, analyze
+from bot.answer.settings import default_settings
 from bot.evaluation import squad as sq
 from bot.evaluation.evaluate import is_correct, load_cases
 from bot.opening import open_engine
@@ -31,18 +36,34 @@ ROOT = Path(__file__).resolve().parent.parent
 Group = tuple[np.ndarray, np.ndarray]  # features [n, d], labels [n]
 
 
+def row(c: candidates.Candidate, query: Query, avg_len: float) -> dict[str, float]:
+    """The bot's own features of a candidate, and the ones only this fit reads."""
+    length = len(sentence_terms(c.sents[-1].text))
+    return {
+        **{k: float(v) for k, v in asdict(c.features).items()},
+        "typed_hard": float(c.typed and query.needs is not None),
+        "leadin": float(len(c.sents) > 1),
+        "length": min(length / avg_len, 3.0) if avg_len else 1.0,
+        "first": float(c.position == 0),
+        "matched": c.features.matched / len(query.terms),  # a share, not the count
+        "names": float(c.names_ok),
+    }
+
+
 def group(engine: Engine, question: str, label) -> Group | None:  # type: ignore[no-untyped-def]
-    query = analyze(engine, question)
-    query, _, _ = pipeline._correct(engine, query)
+    settings = default_settings()
+    query = analyze(engine.lexicon, question)
+    query, _, _ = pipeline.correct(engine, query)
     if not query.terms:
         return None
-    passages = engine.search([t.stem for t in query.terms], pipeline.CANDIDATE_PASSAGES)
-    cands = [c for c in candidates.score_candidates(engine, query, passages) if c.predicate]
+    hits = engine.retriever.search([t.stem for t in query.terms], settings.candidate_passages)
+    scored = candidates.score_candidates(engine.lexicon, query, hits, settings)
+    cands = [c for c in scored if c.predicate]
     if not cands:
         return None
-    names = FEATURES
-    x = np.array([[c.features.get(n, 0.0) for n in names] for c in cands])
-    y = np.array([label(engine, c) for c in cands], dtype=float)
+    avg_len = engine.lexicon.avg_sentence_terms
+    x = np.array([[row(c, query, avg_len)[n] for n in FEATURES] for c in cands])
+    y = np.array([label(c) for c in cands], dtype=float)
     return (x, y) if y.any() else None
 
 
@@ -94,9 +115,9 @@ def main() -> None:
             art = data.articles[q.article]
             lo, hi = art.paragraphs[q.paragraph]
 
-            def squad_label(e: Engine, c: candidates.Candidate, q=q, art=art, lo=lo, hi=hi) -> bool:  # type: ignore[no-untyped-def]
+            def squad_label(c: candidates.Candidate, q=q, art=art, lo=lo, hi=hi) -> bool:  # type: ignore[no-untyped-def]
                 text = " ".join(s.text for s in c.sents)
-                inside = e.doc(c.sents[0].doc_id).doc == art.name and lo <= c.sents[0].start
+                inside = c.doc.doc == art.name and lo <= c.sents[0].start
                 return inside and c.sents[-1].end <= hi and any(g in text for g in q.answers)
 
             if (g := group(full, q.question, squad_label)) is not None:
@@ -108,16 +129,17 @@ def main() -> None:
             if case.unanswerable or len(case.turns) > 1:
                 continue
 
-            def case_label(e: Engine, c: candidates.Candidate, case=case) -> bool:  # type: ignore[no-untyped-def]
+            def case_label(c: candidates.Candidate, case=case) -> bool:  # type: ignore[no-untyped-def]
                 text = " ".join(s.text for s in c.sents)
-                return is_correct(case, text, e.doc(c.sents[0].doc_id).doc)
+                return is_correct(case, text, c.doc.doc)
 
             if (g := group(bundled, case.turns[0], case_label)) is not None:
                 groups.append(g)
                 weights.append(ns.bundled_weight)
-    in_use = np.array([candidates.RANK.get(n, 0.0) for n in FEATURES])
+    ranked = asdict(default_settings().rank)
+    in_use = np.array([ranked.get(n, 0.0) for n in FEATURES])
     w = fit(groups, weights)
-    print("fitted RANK =", {n: round(float(v), 3) for n, v in zip(FEATURES, w, strict=True)})
+    print("fitted RankWeights =", {n: round(float(v), 3) for n, v in zip(FEATURES, w, strict=True)})
     for name, vec in (("in use", in_use), ("fitted", w)):
         print(
             f"{name}: R@1 among questions with a correct candidate: SQuAD "

@@ -1,4 +1,4 @@
-"""Regenerate bot/ingest/thesaurus.tsv.gz, the synonym table, from WordNet 3.0.
+"""Regenerate bot/index/thesaurus.tsv.gz, the synonym table, from WordNet 3.0.
 
     apt-get download wordnet-base && dpkg-deb -x wordnet-base_*.deb wordnet-base
     python -m bench.thesaurus wordnet-base/usr/share/wordnet
@@ -6,7 +6,7 @@
 No Python package installs WordNet with its data (nltk and `wn` download it at run time,
 which fails behind firewalls; docs/quality.md lists what was checked), but Debian's
 `wordnet-base` package holds the WordNet 3.0 database files, under Princeton's licence
-(bot/ingest/THESAURUS-LICENSE). This script reads them directly (their format is
+(bot/index/THESAURUS-LICENSE). This script reads them directly (their format is
 wndb(5WN)) and writes what answering needs: for each word, in the project's own stems,
 the other single words of its most frequent sense as a noun, a verb and an adjective
 ("surround" -> "encircle", "environ", "ring"...; "construct" -> "build", "make").

@@ -9,7 +9,7 @@ import pytest
 
 from bot.index.local import LocalRetriever
 from bot.ingest.clean import classify_line, clean_document
-from bot.ingest.corpus import decode
+from bot.ingest.decode import decode
 from bot.records import DocMeta
 from bot.retrieval import Engine
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
 
 from bot.errors import CorpusError, IndexMismatch, IndexWriteError
 from bot.index import store as index_store
+from bot.index.fresh import check_fresh
+from bot.index.local import LocalRetriever
+from bot.index.postings import BM25Params
 from bot.indexer.builder import build_index
 from bot.indexer.writer import BuildFolder
 from bot.ingest import tokens
-from bot.opening import open_index
+from bot.opening import open_engine, open_index
 
-from .conftest import write
+from .conftest import quiet, write
 
 
 def notices(corpus: Path, index: Path) -> list[str]:
@@ -41,7 +45,7 @@ def test_index_is_plain_versioned_files(tiny_corpus: Path, tmp_path: Path) -> No
     assert not any(n.endswith((".pkl", ".pickle")) for n in names)
     params = json.loads((folder / "params.json").read_text())
     assert params["format_version"] == index_store.FORMAT_VERSION
-    assert params["settings"]["tokenizer"]["stemmer"] == "nltk-snowball-english"
+    assert params["settings"]["ingest"]["tokenizer"]["stemmer"] == "nltk-snowball-english"
     assert params["settings"]["bm25"] == {"k1": 1.5, "b": 0.75, "epsilon": 0.25, "variant": "okapi"}
     assert len(params["corpus"]["content_fingerprint"]) == 64
 
@@ -78,12 +82,24 @@ def test_touched_but_unchanged_corpus_is_not_rebuilt(tiny_corpus: Path, tmp_path
     assert notices(tiny_corpus, tmp_path / "idx") == []
 
 
+def test_an_index_built_with_other_bm25_params_is_fresh_for_them(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    idx = tmp_path / "idx"
+    build_index(tiny_corpus, idx, params=BM25Params(k1=0.9))
+    assert notices(tiny_corpus, idx) == []  # not stale: these are its own parameters
+    engine = open_engine(tiny_corpus, idx, quiet)
+    assert cast(LocalRetriever, engine.retriever).params == BM25Params(k1=0.9)
+    with pytest.raises(IndexMismatch):  # asked for the defaults, it is not what was built
+        check_fresh(index_store.load(idx), tiny_corpus, BM25Params())
+
+
 def test_foreign_settings_or_version_are_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx)
     params_path = index_store.current_build(idx) / "params.json"
     params = json.loads(params_path.read_text())
-    params["settings"]["bm25"]["k1"] = 0.9
+    params["settings"]["ingest"]["tokenizer"]["version"] = 0
     params_path.write_text(json.dumps(params))
     assert notices(tiny_corpus, idx) == [
         "Rebuilding the index: index was built with other tokenizer, rule or BM25 settings."

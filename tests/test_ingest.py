@@ -239,7 +239,15 @@ def test_the_sample_corpus_ships_with_the_package() -> None:
     assert tool["package-dir"]["bot.sample_corpus"] == "corpus"
     assert "bot.sample_corpus" in tool["packages"]
     # the thesaurus and its licence ship too: without them every answer would lose synonyms
-    assert set(tool["package-data"]["bot.ingest"]) == {"thesaurus.tsv.gz", "THESAURUS-LICENSE"}
+    assert set(tool["package-data"]["bot.index"]) == {"thesaurus.tsv.gz", "THESAURUS-LICENSE"}
+    # and the fitted evidence model, without which nothing is answered
+    assert tool["package-data"]["bot.answer"] == ["evidence.json"]
+    # every package of the source tree is installed
+    found = {
+        ".".join(p.relative_to(ROOT).parent.parts)
+        for p in (ROOT / "bot").rglob("__init__.py")
+    }
+    assert found <= set(tool["packages"])
     for script in project["project"]["scripts"].values():  # the console script resolves
         module, attr = script.split(":")
         assert callable(getattr(import_module(module), attr))

@@ -1,8 +1,9 @@
 """Is a saved index still the index of this corpus, built under today's rules?
 
 `expected_settings` is everything that shapes what an index holds apart from the corpus
-itself: the tokenizer, the BM25 parameters, and the fingerprints of the decoding, HTML,
-cleaning and segmentation rules (see `bot/digest.py`). The builder records it; the
+itself: the ingest rules (`bot/ingest/rules.py`: the tokenizer and the fingerprints of
+the decoding, reading, cleaning, metadata and segmentation rules, see `bot/digest.py`)
+and the BM25 parameters. The builder records it; the
 opening check compares it. The corpus is compared by a cheap listing fingerprint (names,
 sizes, mtimes) and, when that differs, by the content of every file.
 """
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatch
-from ..ingest import clean, corpus, furniture, html, markdown, segment, tokens
 from ..ingest.corpus import MAX_FILE_BYTES, CorpusListing, list_corpus
+from ..ingest.rules import ingest_settings
 from ..safe_io import TooLarge, read_regular
 from .postings import BM25Params
 from .store import IndexData
@@ -25,16 +26,7 @@ from .store import IndexData
 
 def expected_settings(params: BM25Params | None = None) -> dict[str, Any]:
     """Everything that changes what the index holds, except the corpus itself."""
-    return {
-        "tokenizer": tokens.SETTINGS,
-        "bm25": (params or BM25Params()).to_json(),
-        "decode": corpus.SETTINGS,
-        "html": html.SETTINGS,
-        "clean": clean.SETTINGS,
-        "furniture": furniture.SETTINGS,
-        "markdown": markdown.SETTINGS,
-        "segment": segment.SETTINGS,
-    }
+    return {"ingest": ingest_settings(), "bm25": (params or BM25Params()).to_json()}
 
 
 Stats = Mapping[str, tuple[int, int]]  # file name -> (size, mtime_ns)
@@ -84,13 +76,29 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_fresh(data: IndexData, corpus_dir: Path) -> None:
-    """Raise IndexMismatch when `data` was built with other settings or another corpus."""
-    params = data.params
-    if params.get("settings") != expected_settings():
+def built_params(data: IndexData) -> BM25Params:
+    """The BM25 parameters the index records it was built with. Raises IndexMismatch."""
+    settings = data.params.get("settings")
+    recorded = settings.get("bm25") if isinstance(settings, dict) else None
+    try:
+        if not isinstance(recorded, dict):
+            raise TypeError("not an object")
+        return BM25Params(**recorded)
+    except (TypeError, ValueError) as exc:
+        raise IndexMismatch("index records no usable BM25 parameters") from exc
+
+
+def check_fresh(data: IndexData, corpus_dir: Path, params: BM25Params | None = None) -> None:
+    """Raise IndexMismatch when `data` was built with other rules or from another corpus,
+    or, when `params` is given, with other BM25 parameters (else those it was built with
+    are its own: an index built with k1 = 1.2 is not stale for that)."""
+    wanted = expected_settings(params or built_params(data))
+    if data.params.get("settings") != wanted:
         raise IndexMismatch("index was built with other tokenizer, rule or BM25 settings")
     listing, _ = list_corpus(corpus_dir)
-    recorded = params.get("corpus", {})
+    recorded = data.params.get("corpus")
+    if not isinstance(recorded, dict):
+        raise IndexMismatch("index records no corpus fingerprint")
     if recorded.get("listing_fingerprint") == listing_fingerprint(listing):
         return
     if recorded.get("content_fingerprint") != content_fingerprint(listing):

@@ -17,6 +17,7 @@ from ..records import DocMeta, Passage, Sentence
 from ..retrieval import Engine, Hit
 from . import bm25
 from .data import IndexData
+from .fresh import built_params
 from .lexicon import VocabLexicon
 from .postings import BM25Params
 
@@ -30,7 +31,7 @@ class LocalRetriever:
     @property
     def params(self) -> BM25Params:
         """The BM25 parameters the index was built with."""
-        return BM25Params(**self.data.params["settings"]["bm25"])
+        return built_params(self.data)
 
     def documents(self) -> list[DocMeta]:
         return [d.meta for d in self.data.docs]

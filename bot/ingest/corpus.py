@@ -11,7 +11,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,15 +21,11 @@ from ..errors import CorpusError
 from ..records import DocMeta
 from ..safe_io import NotRegular, read_regular
 from .found import Found, clip, date_of
-from .html import read_html
-from .markdown import read_markdown
+from .readers import SUFFIXES, read_bytes
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 METADATA_FILE = "metadata.json"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are skipped: not an article
 MAX_METADATA_BYTES = 16 * 1024 * 1024
-JUNK_SHARE = 0.2  # a "text" file with more replacement characters than this is binary junk
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,8 @@ def check_folder(folder: Path) -> None:
 
 
 def no_articles(folder: Path) -> CorpusError:
-    return CorpusError(f"no articles (.txt, .md, .html) in {folder}")
+    kinds = ", ".join(s for s in SUFFIXES if s != ".htm")
+    return CorpusError(f"no articles ({kinds}) in {folder}")
 
 
 def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
@@ -109,7 +105,7 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
             if is_dir:  # a symlink to a folder is neither entered nor read
                 if not entry.is_symlink():
                     dirs.append(entry)
-            elif entry.name.lower().endswith(ARTICLE_SUFFIXES):
+            elif entry.name.lower().endswith(SUFFIXES):
                 files.append((prefix + entry.name, entry))
     files.sort(key=lambda f: f[1].name)
     yield from files
@@ -204,49 +200,19 @@ def read_article(folder: Path, name: str) -> RawArticle:
             raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
         read = read_regular(resolved, MAX_FILE_BYTES, follow=True)
     data, st = read
-    text, note, errors = decode(data)
-    if len(text) >= 64 and errors > JUNK_SHARE * len(text):
-        raise ValueError(f"mostly undecodable bytes ({errors:,} of {len(text):,}): not text")
-    found, notes = Found(), list[str]()
-    lower = name.lower()
-    if lower.endswith((".html", ".htm")):
-        text, found, notes = read_html(text)
-    elif lower.endswith(".md"):
-        text, found, notes = read_markdown(text)
+    got = read_bytes(name, data)
     sha = hashlib.sha256(data).hexdigest()
     return RawArticle(
-        name, text, sha, note, errors, found, tuple(notes), st.st_size, st.st_mtime_ns
+        name,
+        got.text,
+        sha,
+        got.decode_note,
+        got.decode_errors,
+        got.found,
+        got.notes,
+        st.st_size,
+        st.st_mtime_ns,
     )
-
-
-def decode(data: bytes) -> tuple[str, str | None, int]:
-    """Decode article bytes: BOMs honoured, UTF-8, then cp1252, else UTF-8 with
-    replacement. Returns (text, note for the build summary, count of replaced chars)."""
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if not utf16 and data.count(b"\x00", 0, 65536) > min(len(data), 65536) // 10:
-        raise ValueError("looks binary, not text (many NUL bytes)")
-    note: str | None = None
-    errors = 0
-    if utf16:
-        text = data.decode("utf-16", errors="replace")
-        note = "decoded as UTF-16"
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-                note = "not UTF-8; decoded as Windows-1252"
-            except UnicodeDecodeError:
-                text = data.decode("utf-8", errors="replace")
-    errors = text.count("\ufffd")
-    if errors:
-        note = f"{errors} undecodable byte(s) replaced"
-    controls = len(_CONTROL.findall(text))
-    if controls:
-        text = _CONTROL.sub(" ", text)
-        note = (note + "; " if note else "") + f"{controls} control character(s) blanked"
-    return text, note, errors
 
 
 # Recorded in the index: changing any rule constant above makes old indexes stale.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..digest import rule_settings
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 _ISO_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII)
 _MONTHS = {
@@ -70,3 +72,7 @@ def find_date(line: str) -> str | None:
 
 def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
+
+
+# Recorded in the index: changing any rule constant above makes old indexes stale.
+SETTINGS = rule_settings("newsqa-dates", vars())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+from ..digest import rule_settings
 from ..records import DocMeta
 from .dates import valid_iso
 
@@ -101,3 +102,7 @@ def merge(doc: str, given: DocMeta | None, found: Found, fallback_title: str) ->
         published=given.published or found.published,
         byline=given.byline or found.byline,
     )
+
+
+# Recorded in the index: changing any rule constant above makes old indexes stale.
+SETTINGS = rule_settings("newsqa-found", vars())

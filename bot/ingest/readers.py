@@ -1,0 +1,70 @@
+"""The input formats: file suffix -> reader(bytes) -> text, metadata, notes.
+
+Adding a format (say `.docx`) is one module with a reader and its `SETTINGS`
+fingerprint, and one line in `READERS`: the corpus listing, the index's freshness check
+(`rules.py`) and the sample corpus's package data follow from here. Cleaning, segmenting
+and indexing then work unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import decode, html, markdown
+from .found import Found
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a reader makes of one file's bytes."""
+
+    text: str  # the article's text: decoded, and extracted from HTML or Markdown
+    found: Found = field(default_factory=Found)  # metadata the file carries itself
+    notes: tuple[str, ...] = ()  # what was dropped from that metadata, and why
+    decode_note: str | None = None  # e.g. "12 undecodable bytes replaced"
+    decode_errors: int = 0
+
+
+Reader = Callable[[bytes], Read]
+
+
+def read_text(data: bytes) -> Read:
+    """Plain text: decoded; its headline, byline and dateline are read by cleaning."""
+    text, note, errors = decode.decode(data)
+    decode.check_text(text, errors)
+    return Read(text, decode_note=note, decode_errors=errors)
+
+
+def _extracting(extract: Callable[[str], tuple[str, Found, list[str]]]) -> Reader:
+    def reader(data: bytes) -> Read:
+        plain = read_text(data)
+        text, found, notes = extract(plain.text)
+        return Read(text, found, tuple(notes), plain.decode_note, plain.decode_errors)
+
+    return reader
+
+
+# suffix (lower case) -> (reader, the fingerprint of its rules)
+READERS: dict[str, tuple[Reader, dict[str, Any]]] = {
+    ".txt": (read_text, decode.SETTINGS),
+    ".md": (_extracting(markdown.read_markdown), markdown.SETTINGS),
+    ".html": (_extracting(html.read_html), html.SETTINGS),
+    ".htm": (_extracting(html.read_html), html.SETTINGS),
+}
+SUFFIXES = tuple(READERS)
+
+
+def read_bytes(name: str, data: bytes) -> Read:
+    """The reader for `name`'s suffix applied to its bytes. Raises ValueError."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    entry = READERS.get(suffix)
+    if entry is None:
+        raise ValueError(f"not an article format ({', '.join(SUFFIXES)})")
+    return entry[0](data)
+
+
+def settings() -> dict[str, Any]:
+    """The readers' fingerprints, by suffix: recorded in the index."""
+    return {suffix: fp for suffix, (_, fp) in sorted(READERS.items())}
