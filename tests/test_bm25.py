@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.index.bm25 import BM25Params, dense_scores, score_candidates, search, top_k
+from bot.index.postings import Pruning
 from bot.indexer.weights import fit
 
 TINY = [
@@ -117,28 +119,17 @@ def _zipf_corpus(rng: random.Random, n: int, vocab: int = 300) -> list[list[str]
     return [rng.choices(words, weights, k=rng.randint(5, 40)) for _ in range(n)]
 
 
-def _small_impact_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scale the pruning thresholds down so a few thousand passages exercise every branch:
-    impact prefixes, dense rows, several reading rounds, lists read past their prefix."""
-    from bot.index import bm25, impact
-    from bot.indexer import prefixes
-
-    monkeypatch.setattr(bm25, "SPARSE_POSTINGS", 0)
-    monkeypatch.setattr(prefixes, "LONG_DF", 24)
-    monkeypatch.setattr(prefixes, "PREFIX_SHARE", 8)
-    monkeypatch.setattr(prefixes, "DENSE_SHARE", 8)
-    monkeypatch.setattr(impact, "PROBE", 4)
+# The pruning thresholds scaled down so a few thousand passages exercise every branch:
+# impact prefixes, dense rows, several reading rounds, lists read past their prefix.
+SMALL = Pruning(sparse_postings=0, long_df=24, prefix_share=8, dense_share=8, probe=4)
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_pruned_search_equals_rank_bm25_bit_for_bit(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _small_impact_settings(monkeypatch)
+def test_pruned_search_equals_rank_bm25_bit_for_bit(seed: int) -> None:
     rng = random.Random(seed)
     corpus = _zipf_corpus(rng, 3000)
     ref = BM25Okapi(corpus)
-    post = fit(corpus, BM25Params())
+    post = fit(corpus, BM25Params(), SMALL)
     assert len(post.impact.dense_terms) > 0 and int(post.impact.ptr[-1]) > 0
     common = [f"w{r}" for r in range(12)]
     for _ in range(12):
@@ -148,26 +139,24 @@ def test_pruned_search_equals_rank_bm25_bit_for_bit(
         scores = ref.get_scores(query)
         ids = np.arange(len(scores))
         want = np.lexsort((ids, -scores))[:10]
-        got = search(post, query, 10)
+        got = search(post, query, 10, SMALL)
         assert [p for p, _ in got] == want.tolist(), query
         assert [s for _, s in got] == scores[want].tolist(), query  # same bits, not close
 
 
-def test_pruning_reads_a_fraction_of_the_postings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pruning_reads_a_fraction_of_the_postings() -> None:
     from bot.index import impact
 
-    _small_impact_settings(monkeypatch)
     corpus = _zipf_corpus(random.Random(1), 4000)
-    post = fit(corpus, BM25Params())
+    post = fit(corpus, BM25Params(), SMALL)
     for query in (["w0", "w1"], ["w3", "w7"], ["w0", "w5", "w30"]):
         matching = len(score_candidates(post, query)[0])
-        cand, _ = impact.search(post, [post.vocab[w] for w in query], 10)
+        cand, _ = impact.search(post, [post.vocab[w] for w in query], 10, SMALL.probe)
         assert len(cand) < matching / 4, query
 
 
-def test_dense_rows_give_the_stored_weights_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    _small_impact_settings(monkeypatch)
-    post = fit(_zipf_corpus(random.Random(2), 2000), BM25Params())
+def test_dense_rows_give_the_stored_weights_exactly() -> None:
+    post = fit(_zipf_corpus(random.Random(2), 2000), BM25Params(), SMALL)
     imp = post.impact
     for row, t in enumerate(imp.dense_terms.tolist()):
         lo, hi = int(post.indptr[t]), int(post.indptr[t + 1])
@@ -177,52 +166,44 @@ def test_dense_rows_give_the_stored_weights_exactly(monkeypatch: pytest.MonkeyPa
         assert again.tolist() == post.weights[lo:hi].tolist()
 
 
-def test_zero_idf_term_takes_the_plain_path_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
-    _small_impact_settings(monkeypatch)
+def test_zero_idf_term_takes_the_plain_path_and_agrees() -> None:
     rng = random.Random(3)
     corpus = _zipf_corpus(rng, 2000)
     for i, passage in enumerate(corpus):  # "half" in exactly half the passages: IDF 0
         passage.append("half" if i % 2 else "other")
     ref = BM25Okapi(corpus)
-    post = fit(corpus, BM25Params())
+    post = fit(corpus, BM25Params(), SMALL)
     for query in (["half", "w0", "w1"], ["w0", "w1", "w3"], ["other", "w2"]):
         scores = ref.get_scores(query)
         want = np.lexsort((np.arange(len(scores)), -scores))[:10]
-        assert [p for p, _ in search(post, query, 10)] == want.tolist()
+        assert [p for p, _ in search(post, query, 10, SMALL)] == want.tolist()
 
 
-def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _small_impact_settings(monkeypatch)
+def test_a_word_repeated_hundreds_of_times_keeps_its_exact_weight() -> None:
     corpus = _zipf_corpus(random.Random(4), 1500)
     corpus[7] = ["w0"] * 300 + corpus[7]  # tf 300 does not fit the usual one-byte row
     ref = BM25Okapi(corpus)
-    post = fit(corpus, BM25Params())
+    post = fit(corpus, BM25Params(), SMALL)
     assert post.impact.dense_tf.dtype == np.uint16
     for query in (["w0", "w1"], ["w0", "w3", "w0"]):
         scores = ref.get_scores(query)
         want = np.lexsort((np.arange(len(scores)), -scores))[:10]
-        got = search(post, query, 10)
+        got = search(post, query, 10, SMALL)
         assert [p for p, _ in got] == want.tolist()
         assert [s for _, s in got] == scores[want].tolist()
 
 
-def test_capped_dense_rows_keep_the_most_common_terms_and_agree(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from bot.indexer import prefixes
+def test_capped_dense_rows_keep_the_most_common_terms_and_agree() -> None:
 
-    _small_impact_settings(monkeypatch)
-    monkeypatch.setattr(prefixes, "DENSE_MAX_ROWS", 2)
+    pruning = replace(SMALL, dense_max_rows=2)
     corpus = _zipf_corpus(random.Random(5), 2000)
     ref = BM25Okapi(corpus)
-    post = fit(corpus, BM25Params())
+    post = fit(corpus, BM25Params(), pruning)
     assert sorted(post.impact.dense_terms.tolist()) == sorted(post.vocab[w] for w in ("w0", "w1"))
     for query in (["w0", "w2", "w3"], ["w4", "w5"], ["w1", "w6", "w40"]):
         scores = ref.get_scores(query)
         want = np.lexsort((np.arange(len(scores)), -scores))[:10]
-        got = search(post, query, 10)
+        got = search(post, query, 10, pruning)
         assert [p for p, _ in got] == want.tolist()
         assert [s for _, s in got] == scores[want].tolist()
 
@@ -243,16 +224,15 @@ def test_weights_do_not_depend_on_the_build_chunk_size() -> None:
         assert dense_scores(whole, [word]).tolist() == ref.get_scores([word]).tolist()
 
 
-def test_pruned_search_from_several_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pruned_search_from_several_threads_at_once() -> None:
     """Each thread has its own read marks: concurrent searches (Discord answers on two
     threads) neither see nor clear each other's."""
     from concurrent.futures import ThreadPoolExecutor
 
-    _small_impact_settings(monkeypatch)
     rng = random.Random(7)
-    post = fit(_zipf_corpus(rng, 3000), BM25Params())
+    post = fit(_zipf_corpus(rng, 3000), BM25Params(), SMALL)
     queries = [[f"w{rng.randrange(12)}", f"w{rng.randrange(60)}"] for _ in range(40)]
-    alone = [search(post, q, 10) for q in queries]
+    alone = [search(post, q, 10, SMALL) for q in queries]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda q: search(post, q, 10), queries * 5))
+        together = list(pool.map(lambda q: search(post, q, 10, SMALL), queries * 5))
     assert together == alone * 5

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from bot.errors import CorpusError
 from bot.index import store as index_store
-from bot.indexer.builder import build_index
+from bot.indexer.builder import BuildOptions, build_index
 from bot.ingest.corpus import read_article
 from bot.interfaces.cli import main
 
@@ -99,20 +99,12 @@ def test_corpus_paths_cannot_escape_the_folder(tiny_corpus: Path, tmp_path: Path
         read_article(tiny_corpus, "../outside.txt")
 
 
-def test_file_deleted_between_listing_and_reading(
-    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot.ingest import article as ingest
+def test_file_deleted_between_listing_and_reading(tiny_corpus: Path, tmp_path: Path) -> None:
+    def vanish(stage: str, done: int, total: int) -> None:
+        if stage == "reading + tokenizing" and done == 1:  # alpha.txt is read, beta.txt not
+            (tiny_corpus / "beta.txt").unlink()  # gone after the listing, before the read
 
-    real = ingest.read_article
-
-    def vanish(folder: Path, name: str) -> object:
-        if name == "beta.txt":
-            (folder / name).unlink()  # gone after the listing, before the read
-        return real(folder, name)
-
-    monkeypatch.setattr(ingest, "read_article", vanish)
-    report = build_index(tiny_corpus, tmp_path / "i")
+    report = build_index(tiny_corpus, tmp_path / "i", vanish, options=BuildOptions(batch_files=1))
     assert skipped(report.skipped)["beta.txt"] == "No such file or directory"
     assert report.articles == 2
 
@@ -123,7 +115,8 @@ def test_unreadable_file_is_skipped(
     path = write(tiny_corpus, "locked.txt", ARTICLE)
     path.chmod(0)
     if os.access(path, os.R_OK):
-        # Running as root, which reads anything: have the OS call refuse as it would.
+        # Running as root, which reads anything: have the OS call refuse as it would for
+        # anyone else (a fault injected into the standard library, not into our code).
         real = os.open
 
         def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:

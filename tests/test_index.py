@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 import pytest
 
-from bot.errors import CorpusError, IndexMismatch, IndexWriteError
+from bot.errors import CorpusError, IndexMismatch
 from bot.index import store as index_store
 from bot.index.fresh import check_fresh
 from bot.index.local import LocalRetriever
 from bot.index.postings import BM25Params
-from bot.indexer.builder import build_index
-from bot.indexer.writer import BuildFolder
+from bot.indexer.builder import BuildOptions, build_index
 from bot.ingest import tokens
 from bot.opening import open_engine, open_index
 
-from .conftest import quiet, write
+from .conftest import ROOT, quiet, write
 
 
 def notices(corpus: Path, index: Path) -> list[str]:
@@ -124,24 +127,32 @@ def test_corrupt_index_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> None:
     assert index_store.load(idx).postings.weights.shape[0] > 0
 
 
-def test_failure_mid_build_keeps_the_previous_index(
-    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _file_size_limit(limit: int) -> None:
+    """In the child: no file may grow past `limit` bytes (writes fail with EFBIG)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_failure_mid_build_keeps_the_previous_index(tiny_corpus: Path, tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx)
     before = index_store.current_build(idx)
     write(tiny_corpus, "delta.txt", "Ferry Service Resumes\n\nThe ferry resumed service.\n")
-
-    real_write = BuildFolder.write_array
-
-    def disk_full(self: BuildFolder, name: str, arr: object) -> None:
-        if name == "sent_df":  # some files are written, then the disk fills up
-            raise OSError(28, "No space left on device")
-        real_write(self, name, arr)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(BuildFolder, "write_array", disk_full)
-    with pytest.raises(IndexWriteError, match="No space left on device"):
-        build_index(tiny_corpus, idx)
+    # A real limit, as a full disk: the small files of the build are written, the largest
+    # one is not.
+    limit = max(p.stat().st_size for p in before.iterdir()) // 2
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "index", "--corpus", str(tiny_corpus), "--index", str(idx)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: _file_size_limit(limit),
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: cannot write the index") and "File too large" in lines[-1]
+    assert "Traceback" not in result.stderr
     assert index_store.current_build(idx) == before
     assert len(index_store.load(idx).docs) == 3  # the old index still opens
     assert not [p for p in idx.iterdir() if p.name.startswith(".tmp-")]  # no debris
@@ -164,15 +175,11 @@ def test_unreadable_files_are_skipped_and_reported(tiny_corpus: Path, tmp_path: 
     assert index_store.load(tmp_path / "idx").params["skipped"] == report.skipped
 
 
-def test_parallel_build_equals_serial_build(
-    bundled_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot.indexer import builder as build_mod
-
-    monkeypatch.setattr(build_mod, "BATCH_FILES", 2)  # several batches per worker
-    build_index(bundled_corpus, tmp_path / "serial", workers=1)
-    monkeypatch.setattr(build_mod, "PARALLEL_MIN_FILES", 0)
-    build_index(bundled_corpus, tmp_path / "parallel", workers=2)
+def test_parallel_build_equals_serial_build(bundled_corpus: Path, tmp_path: Path) -> None:
+    small = BuildOptions(batch_files=2)  # several batches per worker
+    build_index(bundled_corpus, tmp_path / "serial", workers=1, options=small)
+    parallel = BuildOptions(batch_files=2, parallel_min_files=0)
+    build_index(bundled_corpus, tmp_path / "parallel", workers=2, options=parallel)
     a, b = index_store.load(tmp_path / "serial"), index_store.load(tmp_path / "parallel")
     assert a.postings.vocab == b.postings.vocab
     for name in ("indptr", "indices", "weights", "idf", "doc_len"):

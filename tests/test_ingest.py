@@ -244,8 +244,7 @@ def test_the_sample_corpus_ships_with_the_package() -> None:
     assert tool["package-data"]["bot.answer"] == ["evidence.json"]
     # every package of the source tree is installed
     found = {
-        ".".join(p.relative_to(ROOT).parent.parts)
-        for p in (ROOT / "bot").rglob("__init__.py")
+        ".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "bot").rglob("__init__.py")
     }
     assert found <= set(tool["packages"])
     for script in project["project"]["scripts"].values():  # the console script resolves

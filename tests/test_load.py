@@ -11,12 +11,15 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pytest
 
 from bot.answer.conversation import ConversationStore
 from bot.errors import QuestionError
-from bot.retrieval import Engine
+from bot.records import DocMeta, Sentence
+from bot.retrieval import Engine, Hit, Retriever
 
 from .discord_standin import DiscordStandIn
 from .load_driver import QUESTIONS, run_load
@@ -32,22 +35,33 @@ def test_burst_of_concurrent_asks_is_answered_exactly_once(
     assert (result.deferred_once, result.replied_once, result.unexpected) == (BURST, BURST, 0)
 
 
+@dataclass(frozen=True)
+class SlowRetriever:
+    """A `Retriever` that takes 50 ms per search: a slow backend behind the same seam."""
+
+    inner: Retriever
+
+    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+        time.sleep(0.05)  # the backend's own latency, not a wait in the test
+        return self.inner.search(terms, k)
+
+    def hit(self, passage_id: int) -> Hit:
+        return self.inner.hit(passage_id)
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        return self.inner.previous(sentence)
+
+    def documents(self) -> Sequence[DocMeta]:
+        return self.inner.documents()
+
+
 def test_slow_answers_are_still_each_answered_once(
     bundled_engine: Engine,
     threaded_standin: tuple[DiscordStandIn, asyncio.AbstractEventLoop],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.answer import conversation
-
-    real = conversation.answer
-
-    def slow_answer(*args: object, **kwargs: object) -> object:
-        time.sleep(0.05)  # fault injection: each answer holds its thread for 50 ms
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(conversation, "answer", slow_answer)
+    slow = replace(bundled_engine, retriever=SlowRetriever(bundled_engine.retriever))
     count = BURST // 2
-    result = run_load(bundled_engine, *threaded_standin, count=count, pace=0.002)
+    result = run_load(slow, *threaded_standin, count=count, pace=0.002)
     assert (result.deferred_once, result.replied_once, result.unexpected) == (count, count, 0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import stat
 import subprocess
@@ -58,14 +59,35 @@ def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, dict[
     return proc.returncode, json.loads(out) if out.strip() else {}, err
 
 
+def wait_for_stderr(proc: subprocess.Popen[str], text: str, timeout: float = 120.0) -> str:
+    """Read `proc`'s stderr until `text` appears: waiting for an event, never a fixed
+    sleep. Returns what was read (the rest comes with `communicate`)."""
+    assert proc.stderr is not None
+    fd = proc.stderr.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {text!r} on stderr within {timeout} s: {seen!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 4096)
+            assert chunk, f"stderr closed before {text!r}: {seen!r}"
+            seen += chunk
+    return seen.decode()
+
+
 def paused_build(corpus: Path, index: Path, flag: Path) -> subprocess.Popen[str]:
     """An `ask` whose build stops between reading the articles and writing the index
-    (the builder's pause point) until `flag` exists."""
-    proc = ask_process(corpus, index, NEWSQA_TEST_PAUSE=str(flag))
-    deadline = time.monotonic() + 30
-    while not Path(str(flag) + ".reached").exists():
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.02)
+    until `flag` exists (tests/paused_ask.py); returns once it has stopped there."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.paused_ask", str(corpus), str(index), str(flag), QUESTION],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_stderr(proc, "build paused")
     return proc
 
 
@@ -111,13 +133,13 @@ def test_d1_a_waiting_process_uses_the_build_another_made(
     flag = tmp_path / "go"
     builder = paused_build(tiny_corpus, index, flag)
     waiter = ask_process(tiny_corpus, index)  # the index is missing: it must wait
-    time.sleep(1.0)
+    said = wait_for_stderr(waiter, "Waiting for another process")  # it is waiting now
     assert waiter.poll() is None
     flag.touch()
     assert finish(builder)[0] == 0
     code, ans, err = finish(waiter)
     assert code == 0 and ANSWER in ans["quotes"][0]["text"]  # type: ignore[index]
-    assert "Waiting for another process" in err and "Building" not in err
+    assert "Building" not in said + err
 
 
 # -- D2: named pipes ------------------------------------------------------------------------

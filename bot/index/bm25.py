@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import impact
-from .postings import BM25Params, Postings
+from .postings import PRUNING, BM25Params, Postings, Pruning
 
 __all__ = ["BM25Params", "Postings", "dense_scores", "score_candidates", "search", "top_k"]
 
@@ -69,10 +69,9 @@ def top_k(cand: NDArray[np.int32], scores: NDArray[np.float64], k: int) -> list[
     return [(int(cand[i]), float(scores[i])) for i in order]
 
 
-SPARSE_POSTINGS = 4096  # up to this many postings, summing them all beats anything cleverer
-
-
-def search(post: Postings, query_terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+def search(
+    post: Postings, query_terms: Sequence[str], k: int, pruning: Pruning = PRUNING
+) -> list[tuple[int, float]]:
     """The k best passages for the query (ties: lower passage id), as rank-bm25 ranks them.
 
     Few postings: sum them all. Many (common terms over a big corpus): the exact threshold
@@ -82,9 +81,9 @@ def search(post: Postings, query_terms: Sequence[str], k: int) -> list[tuple[int
     total = sum(int(post.indptr[t + 1] - post.indptr[t]) for t in set(tids))
     if total == 0 or k <= 0:
         return []
-    if total <= SPARSE_POSTINGS or not impact.usable(post, tids):
+    if total <= pruning.sparse_postings or not impact.usable(post, tids):
         return top_k(*score_candidates(post, query_terms), k)
-    return top_k(*impact.search(post, tids, k), k)
+    return top_k(*impact.search(post, tids, k, pruning.probe), k)
 
 
 def dense_scores(post: Postings, query_terms: Sequence[str]) -> NDArray[np.float64]:

@@ -7,9 +7,10 @@ most passages (a million postings a term at 1M passages). For those the index ke
 extra things, both written at build time next to the term-major weights:
 
   * an *impact prefix* per long term: its heaviest postings in descending weight order
-    (ties: lower passage id), at least LONG_DF of them or 1/PREFIX_SHARE of the list;
-  * a *dense tf row* per very common term (in at least 1/DENSE_SHARE of the passages; the
-    DENSE_MAX_ROWS most common at most): its term frequency in every passage, one byte
+    (ties: lower passage id), at least `long_df` of them or 1/`prefix_share` of the list
+    (the thresholds are `postings.Pruning`);
+  * a *dense tf row* per very common term (in at least 1/`dense_share` of the passages; the
+    `dense_max_rows` most common at most): its term frequency in every passage, one byte
     each, so its exact weight in any passage is one lookup away (recomputed with the
     build's own formula: the same float64 operations in the same order, the same bits).
 
@@ -36,9 +37,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .postings import Postings
+from .postings import PRUNING, Postings
 
-PROBE = 512  # first read: this many postings of each long term (a good first θ)
 SLACK = 1e-9  # relative: θ is lowered by this much so rounding never drops a tie
 
 
@@ -168,7 +168,7 @@ class _Reader:
 
 
 def search(
-    post: Postings, query_tids: list[int], k: int
+    post: Postings, query_tids: list[int], k: int, probe: int = PRUNING.probe
 ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
     """Candidates and exact scores that contain the k best passages (see module doc)."""
     r = _Reader(post, query_tids)
@@ -177,14 +177,14 @@ def search(
         for t in r.counts:
             ids, _ = r.prefix(t)
             if len(ids):
-                r.depth[t] = min(PROBE, len(ids))
+                r.depth[t] = min(probe, len(ids))
                 first.append(ids[: r.depth[t]])
             else:  # short term: read it whole
                 lo, hi = int(post.indptr[t]), int(post.indptr[t + 1])
                 first.append(post.indices[lo:hi])
                 r.whole.add(t)
         r.take(first)
-        budget = PROBE
+        budget = probe
         while True:
             theta = r.theta(k)
             if r.bound(r.depth) < theta:

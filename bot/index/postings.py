@@ -25,6 +25,22 @@ class BM25Params:
 
 
 @dataclass(frozen=True)
+class Pruning:
+    """Where exact pruning starts (bot/index/impact.py explains it). Results never depend
+    on these, only speed: tests scale them down so a small corpus takes every branch."""
+
+    long_df: int = 2048  # terms with more postings than this get an impact prefix ...
+    prefix_share: int = 8  # ... of at least 1/8 of their postings
+    dense_share: int = 32  # terms in at least 1/32 of the passages get a dense tf row,
+    dense_max_rows: int = 128  # ... at most this many (a byte per passage each)
+    sparse_postings: int = 4096  # up to this many postings, summing them all is fastest
+    probe: int = 512  # the first read: this many postings of each long term
+
+
+PRUNING = Pruning()
+
+
+@dataclass(frozen=True)
 class Impact:
     """Build-time extras for common terms (see the module docstring).
 

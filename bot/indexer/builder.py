@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ..errors import CorpusError, IndexWriteError
 from ..index import store
 from ..index.fresh import content_fingerprint, expected_settings, listing_fingerprint
-from ..index.postings import BM25Params
+from ..index.postings import PRUNING, BM25Params, Pruning
 from ..index.store import DocEntry
 from ..ingest.article import load_article
 from ..ingest.corpus import CorpusListing, list_corpus, no_articles
@@ -63,8 +63,14 @@ def _punkt_sample(listing: CorpusListing, limit: int = 400_000) -> Iterator[str]
             return
 
 
-PARALLEL_MIN_FILES = 400  # below this, worker start-up costs more than it saves
-BATCH_FILES = 64
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs; what it builds never depends on these."""
+
+    workers: int | None = None  # ingest processes (default: the cores, at most 4)
+    parallel_min_files: int = 400  # below this, worker start-up costs more than it saves
+    batch_files: int = 64  # files per batch handed to a worker
+    pruning: Pruning = PRUNING
 
 
 class _Merger:
@@ -122,12 +128,15 @@ class _Merger:
         return out
 
 
-def _batches(listing: CorpusListing, punkt: PunktParameters, workers: int) -> Iterator[Batch]:
+def _batches(
+    listing: CorpusListing, punkt: PunktParameters, workers: int, options: BuildOptions
+) -> Iterator[Batch]:
     """Batches of ingested files, in file order; in worker processes for big corpora."""
     names = list(listing.files)
-    chunks = [names[i : i + BATCH_FILES] for i in range(0, len(names), BATCH_FILES)]
+    size = options.batch_files
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
     args = (listing.folder, listing.metadata, punkt_to_json(punkt))
-    if workers <= 1 or len(names) < PARALLEL_MIN_FILES:
+    if workers <= 1 or len(names) < options.parallel_min_files:
         ingestor = Ingestor(*args)
         yield from map(ingestor.run, chunks)
         return
@@ -145,11 +154,16 @@ def build_index(
     progress: Progress = no_progress,
     params: BM25Params | None = None,
     workers: int | None = None,
+    options: BuildOptions | None = None,
 ) -> BuildReport:
     """Read, clean, split, tokenize and index the corpus, streaming batches of articles
     (in parallel on big corpora) into a new build folder that replaces the old index
-    only when complete."""
+    only when complete. `progress` hears every stage: "reading + tokenizing" after each
+    batch, then "indexing" (0 of 1) once every article is read, and (1 of 1) when the
+    new build is in place."""
     params = params or BM25Params()
+    options = options or BuildOptions()
+    workers = workers if workers is not None else options.workers
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     report = BuildReport()
     t0 = time.perf_counter()
@@ -160,7 +174,8 @@ def build_index(
         raise no_articles(corpus_dir)
     punkt = train_punkt(_punkt_sample(listing))
     try:
-        return _build(listing, punkt, corpus_dir, index_dir, progress, params, workers, report, t0)
+        job = _Job(listing, punkt, corpus_dir, index_dir, progress, params, workers, options)
+        return _build(job, report, t0)
     except OSError as exc:  # writing failed: disk full, read-only folder, file in the way
         raise IndexWriteError(
             f"cannot write the index in {index_dir}: {exc.strerror or exc} (any previous "
@@ -168,37 +183,42 @@ def build_index(
         ) from exc
 
 
-def _build(
-    listing: CorpusListing,
-    punkt: PunktParameters,
-    corpus_dir: Path,
-    index_dir: Path,
-    progress: Progress,
-    params: BM25Params,
-    workers: int,
-    report: BuildReport,
-    t0: float,
-) -> BuildReport:
+@dataclass(frozen=True)
+class _Job:
+    """One build's inputs."""
+
+    listing: CorpusListing
+    punkt: PunktParameters
+    corpus_dir: Path
+    index_dir: Path
+    progress: Progress
+    params: BM25Params
+    workers: int
+    options: BuildOptions
+
+
+def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
+    listing, progress, params = job.listing, job.progress, job.params
     total = len(listing.files)
-    with BuildFolder(index_dir) as build:
+    with BuildFolder(job.index_dir) as build:
         with build.open_binary("sent_text.bin") as text_out:
             merged = _Merger(text_out)
             done = 0
-            for batch in _batches(listing, punkt, workers):
+            for batch in _batches(listing, job.punkt, job.workers, job.options):
                 merged.add(batch, report)
                 done += len(batch.docs) + len(batch.skipped)
                 progress("reading + tokenizing", done, total)
         if not merged.entries:
             raise CorpusError(
-                f"none of the {total} files in {corpus_dir} could be read as "
+                f"none of the {total} files in {job.corpus_dir} could be read as "
                 "an article: " + "; ".join(report.skipped[:3])
             )
-        _pause_point()
         t1 = time.perf_counter()
         progress("indexing", 0, 1)
         ptr = np.zeros(merged.n_passages + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(merged.tok_lens, dtype=np.int64), out=ptr[1:])
-        postings = fit_arrays(merged.vocab, ptr, np.frombuffer(merged.token_ids, np.int32), params)
+        ids = np.frombuffer(merged.token_ids, np.int32)
+        postings = fit_arrays(merged.vocab, ptr, ids, params, pruning=job.options.pruning)
         del merged.token_ids
         report.articles, report.passages = len(merged.entries), merged.n_passages
         report.sentences, report.terms = merged.n_sentences, len(postings.vocab)
@@ -211,7 +231,7 @@ def _build(
         build.write_array("sent_text_offsets", offsets)
         build.write_docs(merged.entries)
         digests = {e.meta.doc: e.sha256 for e in merged.entries}
-        meta = _params(listing, report, params, punkt, digests, merged.stats)
+        meta = _params(listing, report, params, job.punkt, digests, merged.stats)
         meta["files"] = build.checksums()  # every file but params.json itself
         build.write_json("params.json", meta)
         t2 = time.perf_counter()
@@ -223,22 +243,6 @@ def _build(
         "commit": time.perf_counter() - t2,
     }
     return report
-
-
-PAUSE_ENV = "NEWSQA_TEST_PAUSE"  # tests only: see _pause_point
-
-
-def _pause_point() -> None:
-    """A deterministic pause between reading the articles and writing the index, for the
-    tests that edit an article while a build runs. With NEWSQA_TEST_PAUSE=<path> set, the
-    build creates <path>.reached and waits (up to 60 s) until <path> exists."""
-    flag = os.environ.get(PAUSE_ENV)
-    if not flag:
-        return
-    Path(flag + ".reached").touch()
-    deadline = time.monotonic() + 60
-    while not Path(flag).exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def _params(

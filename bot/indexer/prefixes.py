@@ -8,12 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..index.postings import Impact
-
-LONG_DF = 2048  # terms with more postings than this get an impact prefix
-PREFIX_SHARE = 8  # ... of at least 1/8 of their postings
-DENSE_SHARE = 32  # terms in at least 1/32 of the passages get a dense tf row,
-DENSE_MAX_ROWS = 128  # ... at most this many (a byte per passage each); others use search
+from ..index.postings import PRUNING, Impact, Pruning
 
 
 def build(
@@ -24,14 +19,14 @@ def build(
     n_passages: int,
     norm: NDArray[np.float64],
     k1: float,
+    pruning: Pruning = PRUNING,
 ) -> Impact:
     """Impact prefixes and dense rows from term-major postings (tf aligned with them)."""
     df = np.diff(indptr)
-    long_terms = np.flatnonzero(df > LONG_DF)
+    long_df, share = pruning.long_df, pruning.prefix_share
+    long_terms = np.flatnonzero(df > long_df)
     lengths = np.zeros(len(df), dtype=np.int64)
-    lengths[long_terms] = np.minimum(
-        df[long_terms], np.maximum(LONG_DF, df[long_terms] // PREFIX_SHARE)
-    )
+    lengths[long_terms] = np.minimum(df[long_terms], np.maximum(long_df, df[long_terms] // share))
     ptr = np.zeros(len(df) + 1, dtype=np.int64)
     np.cumsum(lengths, out=ptr[1:])
     ids = np.empty(int(ptr[-1]), dtype=np.int32)
@@ -43,9 +38,10 @@ def build(
         top = top[np.lexsort((top, w[top]))]  # by weight, then by position = passage id
         ids[ptr[t] : ptr[t + 1]] = indices[lo:hi][top]
         neg[ptr[t] : ptr[t + 1]] = w[top]
-    common = np.flatnonzero((df > LONG_DF) & (df * DENSE_SHARE >= n_passages))
-    if len(common) > DENSE_MAX_ROWS:  # keep the most common: they gain the most
-        common = np.sort(common[np.argsort(-df[common], kind="stable")[:DENSE_MAX_ROWS]])
+    common = np.flatnonzero((df > long_df) & (df * pruning.dense_share >= n_passages))
+    rows = pruning.dense_max_rows
+    if len(common) > rows:  # keep the most common: they gain the most
+        common = np.sort(common[np.argsort(-df[common], kind="stable")[:rows]])
     dense_terms: NDArray[np.int32] = common.astype(np.int32)
     top_tf = max((int(tf[indptr[t] : indptr[t + 1]].max()) for t in dense_terms), default=0)
     # One byte per passage unless some passage repeats a common word more than 255 times.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..index.postings import BM25Params, Postings, okapi_norm
+from ..index.postings import PRUNING, BM25Params, Postings, Pruning, okapi_norm
 from . import prefixes
 
 
@@ -33,13 +33,15 @@ def okapi_idf(n_passages: int, doc_freq: dict[str, int], params: BM25Params) -> 
     return _OkapiIdf().idf
 
 
-def fit(token_lists: Sequence[Sequence[str]], params: BM25Params) -> Postings:
+def fit(
+    token_lists: Sequence[Sequence[str]], params: BM25Params, pruning: Pruning = PRUNING
+) -> Postings:
     """Postings for passages given as token lists (the small-corpus and test entry point)."""
     vocab: dict[str, int] = {}
     ids = [vocab.setdefault(t, len(vocab)) for tokens in token_lists for t in tokens]
     ptr = np.zeros(len(token_lists) + 1, dtype=np.int64)
     np.cumsum([len(tokens) for tokens in token_lists], out=ptr[1:])
-    return fit_arrays(vocab, ptr, np.asarray(ids, dtype=np.int32), params)
+    return fit_arrays(vocab, ptr, np.asarray(ids, dtype=np.int32), params, pruning=pruning)
 
 
 def fit_arrays(
@@ -48,6 +50,7 @@ def fit_arrays(
     ids: NDArray[np.int32],
     params: BM25Params,
     chunk: int = 8_000_000,
+    pruning: Pruning = PRUNING,
 ) -> Postings:
     """Postings from passage-major token ids: passage p is ids[ptr[p]:ptr[p+1]].
 
@@ -83,6 +86,6 @@ def fit_arrays(
         idf_of = np.repeat(idf[first : last + 1], ends - starts)
         tf = by_term.data[lo:hi].astype(np.float64)
         weights[lo:hi] = idf_of * (tf * (params.k1 + 1) / (tf + norm[passage_ids[lo:hi]]))
-    extra = prefixes.build(indptr, passage_ids, weights, by_term.data, n, norm, params.k1)
+    extra = prefixes.build(indptr, passage_ids, weights, by_term.data, n, norm, params.k1, pruning)
     del by_term
     return Postings(vocab, indptr, passage_ids, weights, idf, doc_len, n, extra)

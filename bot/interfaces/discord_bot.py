@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,21 +75,16 @@ def settings_from_env() -> Settings:
     return Settings(token=token, guild_id=int(guild) if guild else None)
 
 
-class _YieldingWebSocket(discord.gateway.DiscordWebSocket):
+def _yielding(poll: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
     """discord.py's gateway reader handles every message already buffered before it gives
     the event loop back, so a burst of 500 interactions kept the loop busy for ~330 ms.
     Yielding after each gateway event keeps it under 100 ms (tests/test_load.py)."""
 
-    async def poll_event(self) -> None:
-        await super().poll_event()
+    async def poll_event() -> None:
+        await poll()
         await asyncio.sleep(0)
 
-
-def _yield_between_gateway_events() -> None:
-    # Client.connect looks this name up in discord.client on every (re)connect. Only our
-    # own subclass is installed, and only over the class this was written against.
-    if getattr(discord.client, "DiscordWebSocket", None) is discord.gateway.DiscordWebSocket:
-        discord.client.DiscordWebSocket = _YieldingWebSocket  # type: ignore[misc]
+    return poll_event
 
 
 class NewsBot(commands.Bot):
@@ -113,7 +109,19 @@ class NewsBot(commands.Bot):
         )
         self.answered = 0  # interactions answered, for tests and logs
         self.tree.error(self.on_tree_error)
-        _yield_between_gateway_events()
+
+    # Client.connect stores each gateway connection it opens in `self.ws`: this bot's own
+    # connections (and no other client's) get the yielding reader, on the instance only.
+    @property
+    def ws(self) -> Any:
+        return self.__dict__.get("_newsqa_ws")
+
+    @ws.setter
+    def ws(self, value: Any) -> None:
+        if value is not None and not getattr(value, "_newsqa_yields", False):
+            value.poll_event = _yielding(value.poll_event)
+            value._newsqa_yields = True
+        self.__dict__["_newsqa_ws"] = value
 
     async def setup_hook(self) -> None:
         # Answers are CPU-bound Python: more threads than cores only compete with the event
