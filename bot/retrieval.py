@@ -88,7 +88,9 @@ class Lexicon(Protocol):
         ...
 
     def sentence_idf(self, term: str) -> float:
-        """A positive IDF over sentences; a word the corpus never uses weighs most."""
+        """IDF over sentences, kept positive: log(1 + (S - n + 0.5) / (n + 0.5)) for S
+        sentences, n of them holding `term`; a word the corpus never uses weighs most.
+        (The evidence model was fitted on this scale: keep the formula.)"""
         ...
 
     def passage_df(self, term: str) -> int:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import select
 import shutil
+import subprocess
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import discord
@@ -59,6 +63,33 @@ def bundled_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 @pytest.fixture
 def tiny_engine(tiny_corpus: Path, tmp_path: Path) -> Engine:
     return open_engine(tiny_corpus, tmp_path / "index", quiet)
+
+
+def wait_for_stderr(proc: subprocess.Popen[str], text: str, timeout: float = 120.0) -> str:
+    """Read `proc`'s stderr until `text` appears: waiting for an event, never a fixed
+    sleep. Returns what was read (the rest comes with `communicate`)."""
+    assert proc.stderr is not None
+    fd = proc.stderr.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {text!r} on stderr within {timeout} s: {seen!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 4096)
+            assert chunk, f"stderr closed before {text!r}: {seen!r}"
+            seen += chunk
+    return seen.decode()
+
+
+def wait_until(ready: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
+    """Poll a condition (a file appearing, a file growing) until it holds: waiting for an
+    event, bounded, never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

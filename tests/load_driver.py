@@ -8,7 +8,9 @@ its own thread and loop, so the lag measured is the bot's alone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from concurrent import futures
 from dataclasses import dataclass
 
 from bot.interfaces.discord_bot import NewsBot, Settings
@@ -83,7 +85,13 @@ def run_load(
         return lag[0]
 
     max_lag = asyncio.run(main())
-    time.sleep(0.2)  # let the stand-in record the last requests
+
+    def recorded() -> bool:  # every interaction's reply has reached the stand-in
+        return all(server.visible(f"itoken-{1000 + n}") for n in range(count))
+
+    # What is missing shows in the counts below (on 3.10 the three timeouts are distinct).
+    with contextlib.suppress(TimeoutError, asyncio.TimeoutError, futures.TimeoutError):
+        asyncio.run_coroutine_threadsafe(server.wait_for(recorded, 10), server_loop).result(15)
     deferred = replied = 0
     for n in range(count):
         iid, token = str(5 * 10**17 + 1000 + n), f"itoken-{1000 + n}"

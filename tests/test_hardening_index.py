@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from bot.indexer.builder import build_index
 from bot.interfaces.cli import main
 from bot.opening import open_index
 
-from .conftest import ROOT, write
+from .conftest import ROOT, wait_until, write
 
 FILES = [
     "params.json",
@@ -142,11 +141,13 @@ def test_kill_9_during_a_build_leaves_the_previous_index(tmp_path: Path) -> None
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".tmp-") for p in idx.iterdir()):
-        assert proc.poll() is None and time.monotonic() < deadline, "build ended too soon"
-        time.sleep(0.05)
-    time.sleep(0.5)  # let it write for a moment
+
+    def writing() -> bool:  # the new build has article text from its workers
+        assert proc.poll() is None, "build ended too soon"
+        texts = [p for p in idx.glob(".tmp-build-*/sent_text.bin") if p.exists()]
+        return any(p.stat().st_size > 0 for p in texts)
+
+    wait_until(writing, "the rebuild to write")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     assert proc.returncode == -signal.SIGKILL

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from bot.ingest.corpus import list_corpus
 from bot.interfaces.cli import main
 from bot.opening import open_index
 
-from .conftest import ROOT, TINY, write
+from .conftest import ROOT, TINY, wait_for_stderr, write
 
 QUESTION = "How much did the bridge repairs cost?"
 ANSWER = "4.2 million dollars"
@@ -57,24 +55,6 @@ def ask_process(
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[int, dict[str, object], str]:
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, json.loads(out) if out.strip() else {}, err
-
-
-def wait_for_stderr(proc: subprocess.Popen[str], text: str, timeout: float = 120.0) -> str:
-    """Read `proc`'s stderr until `text` appears: waiting for an event, never a fixed
-    sleep. Returns what was read (the rest comes with `communicate`)."""
-    assert proc.stderr is not None
-    fd = proc.stderr.fileno()
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while text.encode() not in seen:
-        left = deadline - time.monotonic()
-        assert left > 0, f"no {text!r} on stderr within {timeout} s: {seen!r}"
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            chunk = os.read(fd, 4096)
-            assert chunk, f"stderr closed before {text!r}: {seen!r}"
-            seen += chunk
-    return seen.decode()
 
 
 def paused_build(corpus: Path, index: Path, flag: Path) -> subprocess.Popen[str]:

@@ -9,7 +9,6 @@ import pty
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from bot.interfaces.cli import main
 from bot.interfaces.render import answer_text, inert
 from bot.retrieval import Engine
 
-from .conftest import ROOT, write
+from .conftest import ROOT, wait_for_stderr, wait_until, write
 
 
 def test_a_terminal_wraps_at_word_boundaries(bundled_engine: Engine) -> None:
@@ -54,7 +53,8 @@ def test_version_and_top_level_help() -> None:
         assert name in help_text
 
 
-def _with_terminal_stdin(args: list[str], send: bytes) -> tuple[int, str]:
+def _with_terminal_stdin(args: list[str], send: bytes, after: str) -> tuple[int, str]:
+    """Run the bot with a terminal as stdin; type `send` once it has said `after`."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", *args],
@@ -65,23 +65,31 @@ def _with_terminal_stdin(args: list[str], send: bytes) -> tuple[int, str]:
         text=True,
     )
     os.close(slave)
-    time.sleep(1.5)
-    os.write(master, send)
     try:
+        said = wait_for_stderr(proc, after)
+        os.write(master, send)
         _, err = proc.communicate(timeout=60)
     finally:
         os.close(master)
-    return proc.returncode, err
+    return proc.returncode, said + err
 
 
 def test_ask_on_a_terminal_without_a_question_says_it_reads_stdin(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
     code, err = _with_terminal_stdin(
-        ["ask", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i")], b"\x04"
+        ["ask", "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i")],
+        b"\x04",
+        after="Reading questions from stdin",
     )
     assert code == 0
     assert "Reading questions from stdin, one per line; Ctrl-D to end." in err
+
+
+def _writing(index: Path) -> bool:
+    """A build is under way and has written article text from its workers."""
+    texts = list(index.glob(".tmp-build-*/sent_text.bin")) if index.exists() else []
+    return any(p.stat().st_size > 0 for p in texts if p.exists())
 
 
 def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path: Path) -> None:
@@ -106,11 +114,9 @@ def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path: Path) -> None:
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while not (tmp_path / "i").exists() or not any((tmp_path / "i").glob(".tmp-build-*")):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(0.5)
+    # Interrupted once the workers' first batches have been written into the new build.
+    wait_until(lambda: proc.poll() is None and _writing(tmp_path / "i"), "a build writing")
+    assert proc.poll() is None
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
