@@ -115,9 +115,9 @@ def _whole_answers(data: Any, queries: list[str]) -> dict[str, float]:
     passage, so sentence work is lighter than on news)."""
     from bot.answer.pipeline import answer
     from bot.errors import QuestionError
-    from bot.retrieval import Engine
+    from bot.index.local import local_engine
 
-    engine = Engine(data, Path("."))
+    engine = local_engine(data)
     questions = [f"What about {q}?" for q in queries]
     times = []
     for q in questions[:5] + questions:  # the first five warm up

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Sequence
 from concurrent import futures
 from dataclasses import dataclass
 
 from bot.interfaces.discord_bot import NewsBot, Settings
-from bot.retrieval import Engine
+from bot.records import DocMeta, Sentence
+from bot.retrieval import Engine, Hit, Retriever
 
 from .discord_standin import HUMAN, DiscordStandIn, ask
 
@@ -99,3 +101,23 @@ def run_load(
         shown = server.visible(token)  # one message each: the answer, or a private reply
         replied += len(shown) == 1 and bool(shown[0]["embeds"] or shown[0]["ephemeral"])
     return LoadResult(count, max_lag, deferred, replied, len(server.unexpected))
+
+
+@dataclass(frozen=True)
+class SlowRetriever:
+    """A `Retriever` that takes 50 ms per search: a slow backend behind the same seam."""
+
+    inner: Retriever
+
+    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+        time.sleep(0.05)  # the backend's own latency, not a wait in the test
+        return self.inner.search(terms, k)
+
+    def hit(self, passage_id: int) -> Hit:
+        return self.inner.hit(passage_id)
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        return self.inner.previous(sentence)
+
+    def documents(self) -> Sequence[DocMeta]:
+        return self.inner.documents()

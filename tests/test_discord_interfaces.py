@@ -334,3 +334,22 @@ def test_clear_global_needs_sync(tiny_corpus: Path, tmp_path: Path) -> None:
 
 def test_yarl_is_loopback_only() -> None:  # the stand-in never leaves the machine
     assert yarl.URL("http://127.0.0.1:1/api").host == "127.0.0.1"
+
+
+def test_the_yielding_gateway_reader_is_this_bots_own(tiny_engine: Engine) -> None:
+    """The bot yields to the event loop after each gateway event on its own connections
+    only: discord.py's classes, and so any other client in the process, are untouched."""
+    original = discord.gateway.DiscordWebSocket.poll_event
+    bot = NewsBot(tiny_engine, Settings(token="test-token"))
+    assert discord.client.DiscordWebSocket is discord.gateway.DiscordWebSocket
+    assert discord.gateway.DiscordWebSocket.poll_event is original
+
+    class Socket:
+        async def poll_event(self) -> None:
+            return None
+
+    mine, other = Socket(), Socket()
+    bot.ws = mine  # what Client.connect does with each connection it opens
+    assert bot.ws is mine and "poll_event" in vars(mine)  # wrapped on the instance
+    asyncio.run(mine.poll_event())  # still polls (then yields)
+    assert "poll_event" not in vars(other)  # a socket the bot never held is as it was

@@ -10,19 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
 from bot.answer.conversation import ConversationStore
 from bot.errors import QuestionError
-from bot.records import DocMeta, Sentence
-from bot.retrieval import Engine, Hit, Retriever
+from bot.retrieval import Engine
 
 from .discord_standin import DiscordStandIn
-from .load_driver import QUESTIONS, run_load
+from .load_driver import QUESTIONS, SlowRetriever, run_load
 
 BURST = 500 if os.environ.get("NEWSQA_FULL_LOAD") == "1" else 200
 pytestmark = pytest.mark.slow
@@ -33,26 +30,6 @@ def test_burst_of_concurrent_asks_is_answered_exactly_once(
 ) -> None:
     result = run_load(bundled_engine, *threaded_standin, count=BURST, pace=0.0)
     assert (result.deferred_once, result.replied_once, result.unexpected) == (BURST, BURST, 0)
-
-
-@dataclass(frozen=True)
-class SlowRetriever:
-    """A `Retriever` that takes 50 ms per search: a slow backend behind the same seam."""
-
-    inner: Retriever
-
-    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
-        time.sleep(0.05)  # the backend's own latency, not a wait in the test
-        return self.inner.search(terms, k)
-
-    def hit(self, passage_id: int) -> Hit:
-        return self.inner.hit(passage_id)
-
-    def previous(self, sentence: Sentence) -> Sentence | None:
-        return self.inner.previous(sentence)
-
-    def documents(self) -> Sequence[DocMeta]:
-        return self.inner.documents()
 
 
 def test_slow_answers_are_still_each_answered_once(
