@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
 from .index import store
@@ -21,7 +21,7 @@ from .index.local import local_engine
 from .index.store import IndexData
 from .ingest.corpus import check_folder, list_corpus, no_articles
 from .progress import Progress, no_progress
-from .retrieval import Engine
+from .retrieval import Encoder, Engine
 
 if TYPE_CHECKING:  # the builder is imported only when a build runs
     from .indexer.builder import BuildReport
@@ -32,14 +32,17 @@ def open_index(
     index_dir: Path,
     notify: Callable[[str], None],
     progress: Progress = no_progress,
+    encoder: Encoder | None = None,
 ) -> IndexData:
-    """Open the index for `corpus_dir`, rebuilding it first when needed.
+    """Open the index for `corpus_dir`, rebuilding it first when needed (also when it has
+    no vectors of `encoder`; with None, a lexical index, words only, will do).
 
     At most one process builds: the others wait on the index folder's lock (with a
     notice), then find the fresh index and open it."""
     check_folder(corpus_dir)
+    wanted = encoder.settings if encoder is not None else None
     try:
-        return _fresh(corpus_dir, index_dir)
+        return _fresh(corpus_dir, index_dir, wanted)
     except IndexMissing:
         reason = None
     except (IndexMismatch, IndexCorrupt) as exc:
@@ -49,8 +52,10 @@ def open_index(
         raise no_articles(corpus_dir)
     with build_lock(index_dir, notify):
         try:  # another process may have built it while this one waited
-            return _fresh(corpus_dir, index_dir)
-        except IndexError_:
+            return _fresh(corpus_dir, index_dir, wanted)
+        except (IndexMismatch, IndexCorrupt) as exc:  # ... but not as this one needs it
+            reason = str(exc)
+        except IndexMissing:
             pass
         if reason is None:
             notify(f"Building the index for {corpus_dir} (first run)…")
@@ -58,7 +63,7 @@ def open_index(
             notify(f"Rebuilding the index: {reason}.")
         from .indexer.builder import build_index  # only now: reading and cleaning code is heavier
 
-        report = build_index(corpus_dir, index_dir, progress)
+        report = build_index(corpus_dir, index_dir, progress, encoder=encoder)
         for line in report.skipped:
             notify(f"skipped {line}")
         try:
@@ -67,9 +72,9 @@ def open_index(
             raise IndexCorrupt(f"the index just built cannot be read: {exc}") from exc
 
 
-def _fresh(corpus_dir: Path, index_dir: Path) -> IndexData:
+def _fresh(corpus_dir: Path, index_dir: Path, encoder: dict[str, Any] | None) -> IndexData:
     data = store.load(index_dir)
-    check_fresh(data, corpus_dir)
+    check_fresh(data, corpus_dir, encoder=encoder)
     remove_debris(index_dir)  # what crashed builds left behind
     return data
 
@@ -79,21 +84,23 @@ def rebuild(
     index_dir: Path,
     notify: Callable[[str], None],
     progress: Progress = no_progress,
+    encoder: Encoder | None = None,
 ) -> BuildReport:
     """Build the index now (`python -m bot index`), holding the build lock."""
     check_folder(corpus_dir)
     from .indexer.builder import build_index
 
     with build_lock(index_dir, notify):
-        return build_index(corpus_dir, index_dir, progress)
+        return build_index(corpus_dir, index_dir, progress, encoder=encoder)
 
 
-def verify(corpus_dir: Path, index_dir: Path) -> str | None:
+def verify(corpus_dir: Path, index_dir: Path, encoder: Encoder | None = None) -> str | None:
     """Check the saved index file by file (every checksum, every id range) and against
     the corpus: None when it is intact and fresh, else what is wrong."""
     check_folder(corpus_dir)
+    wanted = encoder.settings if encoder is not None else None
     try:
-        check_fresh(store.load(index_dir, verify=True), corpus_dir)
+        check_fresh(store.load(index_dir, verify=True), corpus_dir, encoder=wanted)
     except IndexError_ as exc:
         return str(exc)
     return None
@@ -104,7 +111,11 @@ def open_engine(
     index_dir: Path,
     notify: Callable[[str], None],
     progress: Progress | None = None,
+    encoder: Encoder | None = None,
 ) -> Engine:
-    """An `Engine` over the up-to-date index of `corpus_dir` (built or rebuilt if needed)."""
-    data = open_index(corpus_dir, index_dir, notify, progress or no_progress)
-    return local_engine(data, corpus_dir)
+    """An `Engine` over the up-to-date index of `corpus_dir` (built or rebuilt if needed).
+    With an `encoder` (the interfaces pass `bot.encoder.minilm.MiniLM` unless told
+    `--lexical`) the index holds its sentence vectors and answers use them; without one,
+    answers come from words only."""
+    data = open_index(corpus_dir, index_dir, notify, progress or no_progress, encoder)
+    return local_engine(data, corpus_dir, encoder)

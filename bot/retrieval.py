@@ -21,9 +21,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .records import DocMeta, Passage, Sentence
+
+if TYPE_CHECKING:  # numpy is not imported by `import bot`
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Vectors = NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,10 @@ class Hit:
     before: tuple[Sentence | None, ...]
     score: float  # the backend's own score: compared only between hits of one query
     reach: float  # the score against the most this query could score, in [0, 1]
+    # Cosine of the question's vector with each sentence's, and with the passage's, when
+    # the search was given one and the index holds vectors (else None).
+    sims: tuple[float, ...] | None = None
+    passage_sim: float | None = None
 
 
 @dataclass(frozen=True)
@@ -49,12 +59,27 @@ class Neighbour:
     close: bool  # near enough to read the question with it; else only a suggestion
 
 
+class Encoder(Protocol):
+    """A sentence encoder: texts -> unit vectors, one row each. Loading is lazy and
+    batching happens inside; `settings` (model, hashes, pooling) is recorded in the index
+    its vectors are stored in."""
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """float32 [len(texts), dim], each row of length 1."""
+        ...
+
+
 class Retriever(Protocol):
     """Passage search over one corpus. Terms are index terms (`bot.ingest.tokens`, the
     tokenizer the index records); a repeated term counts again, as in BM25."""
 
-    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
-        """The k best passages, best first (ties: the lower passage id)."""
+    def search(self, terms: Sequence[str], k: int, vector: Vectors | None = None) -> list[Hit]:
+        """The k best passages, best first (ties: the lower passage id). With the
+        question's `vector` (from the index's own `Encoder`), each hit also carries its
+        sentences' and its passage's cosines with it, when the index holds vectors."""
         ...
 
     def hit(self, passage_id: int) -> Hit:
@@ -120,11 +145,13 @@ class Lexicon(Protocol):
 
 @dataclass(frozen=True)
 class Engine:
-    """A retriever and a lexicon over one corpus: what every interface answers from."""
+    """A retriever and a lexicon over one corpus: what every interface answers from, with
+    the encoder its index was built with (None: a lexical index, words only)."""
 
     retriever: Retriever
     lexicon: Lexicon
     corpus_dir: Path | None = None  # where the cited files are (the faithfulness check)
+    encoder: Encoder | None = None
 
     @property
     def documents(self) -> list[DocMeta]:
@@ -132,3 +159,5 @@ class Engine:
 
     def warm(self) -> None:
         self.lexicon.warm()
+        if self.encoder is not None:  # load the model now, not on the first question
+            self.encoder.encode(["warm up"])

@@ -36,6 +36,16 @@ def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Discord sync state, chat history): nothing leaks between tests or into the user's."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+    # Commands answer from words only unless a test asks for the sentence encoder
+    # (`encoder` fixture, or delenv): every build would otherwise run the model, ~10 ms a
+    # sentence. tests/test_encoder.py and the evaluation gates run with it.
+    monkeypatch.setenv("NEWSQA_LEXICAL", "1")
+
+
+@pytest.fixture
+def with_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands (CLI, subprocesses) use the real sentence encoder, as by default."""
+    monkeypatch.delenv("NEWSQA_LEXICAL")
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ class MemoryBackend:
         self._passage_df = Counter(t for terms in self.passage_terms for t in set(terms))
 
     # -- Retriever -------------------------------------------------------------------------
-    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+    def search(self, terms: Sequence[str], k: int, vector: object = None) -> list[Hit]:
+        """BM25 only: a question's vector is not used (it holds no sentence vectors)."""
         scores = self.bm25.get_scores(list(terms))
         holding = [
             p.passage_id

@@ -9,11 +9,13 @@ after the last article is read), so production code carries no test hook. It say
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from bot.answer.pipeline import answer
+from bot.encoder.minilm import MiniLM
 from bot.interfaces.render import answer_to_json
 from bot.opening import open_engine
 
@@ -33,7 +35,9 @@ def main() -> None:
     def notify(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    engine = open_engine(Path(corpus), Path(index), notify, progress=pause)
+    # The same encoder as `python -m bot ask` (tests/test_reliability.py runs both at once).
+    encoder = None if os.environ.get("NEWSQA_LEXICAL") else MiniLM()
+    engine = open_engine(Path(corpus), Path(index), notify, progress=pause, encoder=encoder)
     print(json.dumps(answer_to_json(answer(engine, question)), ensure_ascii=False))
 
 

@@ -25,6 +25,7 @@ LAYERS = {
     "bot.paths": 0,
     "bot.safe_io": 0,
     "bot.ingest": 1,
+    "bot.encoder": 1,
     "bot.index": 2,
     "bot.indexer": 3,
     "bot.answer": 3,
@@ -173,7 +174,7 @@ def test_no_module_is_too_long() -> None:
     assert long == {}
 
 
-def test_help_and_import_bot_load_no_numpy_scipy_or_nltk() -> None:
+def test_help_and_import_bot_load_no_numpy_scipy_nltk_or_model() -> None:
     for args in (["-c", "import bot"], ["-m", "bot", "--help"]):
         result = subprocess.run(
             [sys.executable, "-X", "importtime", *args],
@@ -186,6 +187,7 @@ def test_help_and_import_bot_load_no_numpy_scipy_or_nltk() -> None:
         heavy = {
             line.rsplit("|", 1)[-1].strip()
             for line in result.stderr.splitlines()
-            if line.rsplit("|", 1)[-1].strip().split(".")[0] in ("numpy", "scipy", "nltk")
+            if line.rsplit("|", 1)[-1].strip().split(".")[0]
+            in ("numpy", "scipy", "nltk", "onnxruntime", "tokenizers")
         }
         assert heavy == set(), args

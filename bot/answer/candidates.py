@@ -188,8 +188,11 @@ def _passage_candidates(ctx: _Context, rank: int, hit: Hit) -> list[Candidate]:
         query, context_stems, ctx.rel
     )
     out = []
+    sims = hit.sims or (0.0,) * len(hit.sentences)
+    at = {s.sent_id: i for i, s in enumerate(hit.sentences)}
     for pos, win in enumerate(windows(hit)):
-        c = _candidate(ctx, hit, rank, pos, win, context, context_stems)
+        sim = sims[at[win[-1].sent_id]]  # the answering sentence's, not its lead-in's
+        c = _candidate(ctx, hit, rank, pos, win, context, context_stems, sim)
         if c is not None:
             out.append(c)
     return out
@@ -203,6 +206,7 @@ def _candidate(
     win: tuple[Sentence, ...],
     context: float,
     context_stems: frozenset[str],
+    sim: float,
 ) -> Candidate | None:
     query = ctx.query
     terms = tuple(t for s in win for t in sentence_terms(s.text))
@@ -226,6 +230,8 @@ def _candidate(
         nearby=nearby(query, terms),
         typed=float(typed),
         matched=len(stems & ctx.asked),
+        sim=sim,
+        passage_sim=hit.passage_sim or 0.0,
     )
     return Candidate(
         win,

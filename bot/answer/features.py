@@ -15,6 +15,9 @@ the settings.
     typed    the quote holds what the question asks for: a number, a date, a name
     article  share held by the top passages of the quote's article together
     matched  how many of the question's words the quote holds
+    sim      cosine of the question's vector with the quote's own sentence's (0 when the
+             index has no vectors: a lexical index answers from the words alone)
+    passage_sim  cosine of the question's vector with the quote's passage's
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from functools import lru_cache
 
 from ..ingest import tokens
 from .query import Query
-from .settings import AnswerSettings
+from .settings import AnswerSettings, EvidenceModel
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Features:
     nearby: float
     typed: float
     matched: int
+    sim: float = 0.0
+    passage_sim: float = 0.0
     article: float = 0.0  # known once every candidate of the question is
 
 
@@ -51,14 +56,20 @@ def rank_score(f: Features, s: AnswerSettings) -> float:
         + w.passage * f.passage
         + w.nearby * f.nearby
         + w.typed * f.typed
+        + w.sim * f.sim
+        + w.passage_sim * f.passage_sim
     )
 
 
-def evidence_score(f: Features, s: AnswerSettings) -> float:
+def evidence_score(f: Features, m: EvidenceModel) -> float:
     """Log-odds that the candidate answers the question (>= 0: quote it)."""
-    m = s.evidence
     return m.bias + (
-        m.own * f.own + m.article * f.article + m.reach * f.reach + m.matched * float(f.matched)
+        m.own * f.own
+        + m.article * f.article
+        + m.reach * f.reach
+        + m.matched * float(f.matched)
+        + m.sim * f.sim
+        + m.passage_sim * f.passage_sim
     )
 
 

@@ -69,10 +69,17 @@ def answer(
             resolved_question=resolved,
             timings_ms={"retrieve": (time.perf_counter() - t0) * 1000},
         )
-    hits = engine.retriever.search([t.stem for t in query.terms], s.candidate_passages)
+    t_embed = time.perf_counter()
+    vector = engine.encoder.encode([query.text])[0] if engine.encoder is not None else None
+    embed_ms = (time.perf_counter() - t_embed) * 1000
+    hits = engine.retriever.search([t.stem for t in query.terms], s.candidate_passages, vector)
     t1 = time.perf_counter()
-    chosen = select(score_candidates(engine.lexicon, query, hits, s), query, top, s)
+    dense = bool(hits) and hits[0].sims is not None  # the index answered with its vectors
+    model = s.evidence_encoder if dense else s.evidence
+    chosen = select(score_candidates(engine.lexicon, query, hits, s), query, top, s, model)
     timings = {"retrieve": (t1 - t0) * 1000, "rank": (time.perf_counter() - t1) * 1000}
+    if vector is not None:
+        timings["embed"] = embed_ms  # part of "retrieve"
     if not chosen:
         return Answer(
             question=q,

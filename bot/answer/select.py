@@ -31,19 +31,24 @@ from ..records import DocMeta, Quote, Source
 from .candidates import Candidate
 from .features import evidence_score, sentence_terms
 from .query import Query
-from .settings import AnswerSettings
+from .settings import AnswerSettings, EvidenceModel
 
 
-def clears_bar(c: Candidate, settings: AnswerSettings) -> bool:
-    return c.predicate and evidence_score(c.features, settings) >= 0
+def clears_bar(c: Candidate, model: EvidenceModel) -> bool:
+    return c.predicate and evidence_score(c.features, model) >= 0
 
 
 def select(
-    scored: list[Candidate], query: Query, top: int, settings: AnswerSettings
+    scored: list[Candidate],
+    query: Query,
+    top: int,
+    settings: AnswerSettings,
+    model: EvidenceModel | None = None,
 ) -> list[Candidate]:
     """The best candidates that clear the bar, without overlaps or near-duplicates. The
     answer stands or falls with the best candidate: when it lacks the evidence, a weaker
     one is not searched for (that is how off-corpus questions slipped through)."""
+    model = model or settings.evidence
     chosen: list[Candidate] = []
     used: set[int] = set()
     for c in scored:
@@ -51,7 +56,7 @@ def select(
             break
         if not c.predicate:
             continue
-        if not clears_bar(c, settings):
+        if not clears_bar(c, model):
             if not chosen:
                 return []
             continue

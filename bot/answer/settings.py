@@ -22,7 +22,7 @@ DEFAULT_TOP = 3  # quotes per answer, unless asked otherwise
 MAX_TOP = 10  # the most any interface may ask for
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_FILE = Path(__file__).with_name("evidence.json")
-EVIDENCE_FEATURES = ("own", "article", "reach", "matched")
+EVIDENCE_FEATURES = ("own", "article", "reach", "matched", "sim", "passage_sim")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class RankWeights:
     passage: float = 0.1
     nearby: float = 0.1
     typed: float = 0.2
+    # The encoder's cosines (question-sentence, question-passage). On a lexical index they
+    # are 0 and add nothing. Chosen on a grid (`python -m bench.dense_grid`, SQuAD seed 1:
+    # the first candidate right 0.739 -> 0.761, bundled 0.903 -> 0.914; docs/quality.md).
+    sim: float = 0.5
+    passage_sim: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,29 +51,34 @@ class EvidenceModel:
     article: float
     reach: float
     matched: float
+    sim: float
+    passage_sim: float
     bias: float
 
     @classmethod
     def from_json(cls, obj: Any) -> EvidenceModel:
         weights = obj.get("weights") if isinstance(obj, dict) else None
         bias = obj.get("bias") if isinstance(obj, dict) else None
-        if not isinstance(weights, dict) or set(weights) != set(EVIDENCE_FEATURES):
-            raise ValueError(f"weights must name exactly {', '.join(EVIDENCE_FEATURES)}")
-        values = [weights[k] for k in EVIDENCE_FEATURES] + [bias]
+        if not isinstance(weights, dict) or not set(weights) <= set(EVIDENCE_FEATURES):
+            raise ValueError(f"weights must be some of {', '.join(EVIDENCE_FEATURES)}")
+        values = [weights.get(k, 0) for k in EVIDENCE_FEATURES] + [bias]
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             raise ValueError("weights and bias must be numbers")
         return cls(*(float(v) for v in values))
 
     def to_json(self) -> dict[str, Any]:
-        return {"weights": {k: getattr(self, k) for k in EVIDENCE_FEATURES}, "bias": self.bias}
+        weights = {k: getattr(self, k) for k in EVIDENCE_FEATURES if getattr(self, k)}
+        return {"weights": weights, "bias": self.bias}
 
 
-@lru_cache(maxsize=1)
-def fitted_evidence() -> EvidenceModel:
-    """The packaged model, read once. A damaged install is one ConfigError line."""
+@lru_cache(maxsize=2)
+def fitted_evidence(kind: str = "lexical") -> EvidenceModel:
+    """The packaged model for a lexical index ("lexical") or one with sentence vectors
+    ("encoder"), read once. A damaged install is one ConfigError line."""
     try:
-        return EvidenceModel.from_json(json.loads(EVIDENCE_FILE.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+        models = json.loads(EVIDENCE_FILE.read_text(encoding="utf-8"))
+        return EvidenceModel.from_json(models[kind])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"the installed package is incomplete: cannot read {EVIDENCE_FILE.name} ({exc}); "
             "reinstall newsqa"
@@ -79,7 +89,8 @@ def fitted_evidence() -> EvidenceModel:
 class AnswerSettings:
     candidate_passages: int = 20  # passages whose sentences become candidates
     rank: RankWeights = RankWeights()
-    evidence: EvidenceModel = field(default_factory=fitted_evidence)
+    evidence: EvidenceModel = field(default_factory=fitted_evidence)  # words only
+    evidence_encoder: EvidenceModel = field(default_factory=lambda: fitted_evidence("encoder"))
     # A question word held only in another form or word (derivations, compounds, WordNet
     # synonyms: index/morphology.py) counts this much: 0.5-0.7 measured alike on SQuAD
     # seed 1 and the bundled set; 0 is no relatives.

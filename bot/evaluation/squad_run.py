@@ -17,7 +17,7 @@ from ..answer.conversation import Conversation
 from ..answer.pipeline import answer
 from ..opening import open_engine
 from ..paths import cache_dir
-from ..retrieval import Engine
+from ..retrieval import Encoder, Engine
 from . import squad as sq
 from .followup_set import followup_pairs
 
@@ -35,10 +35,16 @@ class SquadReport:
     misses: list[dict[str, Any]] = field(default_factory=list)  # a few, for reading
 
 
-def _engine(data: sq.SquadSet, kind: str, articles: range, notify: Callable[[str], None]) -> Engine:
+def _engine(
+    data: sq.SquadSet,
+    kind: str,
+    articles: range,
+    notify: Callable[[str], None],
+    encoder: Encoder | None,
+) -> Engine:
     root = cache_dir() / "squad" / data.digest / kind
     corpus = sq.write_corpus(data, root / "corpus", articles)
-    return open_engine(corpus, root / "index", notify)
+    return open_engine(corpus, root / "index", notify, encoder=encoder)
 
 
 def run_squad(
@@ -49,13 +55,14 @@ def run_squad(
     baseline: bool = False,
     negatives: bool = False,
     followups: bool = False,
+    encoder: Encoder | None = None,
     notify: Callable[[str], None] = lambda _: None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SquadReport:
     data = sq.load_squad(path)
     questions = sq.sample(data, sample, seed)
     every = range(len(data.articles))
-    full = _engine(data, "full", every, notify)
+    full = _engine(data, "full", every, notify, encoder)
     results = sq.run(data, questions, lambda q: answer(full, q, top=top), progress=progress)
     report = SquadReport(str(path), top, sq.squad_metrics(results, top))
     report.misses = [
@@ -69,7 +76,7 @@ def run_squad(
         report.baseline = sq.squad_metrics(PlainBM25(data, every).run(questions), top)
     if negatives:
         half = range(len(data.articles) // 2)
-        part = _engine(data, "half", half, notify)
+        part = _engine(data, "half", half, notify, encoder)
         neg = sq.run(
             data, questions, lambda q: answer(part, q, top=top), lambda q: q.article in half
         )

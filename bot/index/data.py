@@ -29,6 +29,10 @@ class IndexData:
     sent_text_offsets: NDArray[np.int64]
     postings: Postings
     sent_df: NDArray[np.int32]
+    # Unit sentence and passage vectors (float16 [S, dim], [P, dim]) of an index built
+    # with a sentence encoder (params["settings"]["encoder"]); None for a lexical index.
+    sent_vec: NDArray[np.float16] | None = None
+    passage_vec: NDArray[np.float16] | None = None
 
     def sentence_text(self, sent_id: int) -> str:
         lo, hi = int(self.sent_text_offsets[sent_id]), int(self.sent_text_offsets[sent_id + 1])

@@ -24,9 +24,16 @@ from .postings import BM25Params
 from .store import IndexData
 
 
-def expected_settings(params: BM25Params | None = None) -> dict[str, Any]:
-    """Everything that changes what the index holds, except the corpus itself."""
-    return {"ingest": ingest_settings(), "bm25": (params or BM25Params()).to_json()}
+def expected_settings(
+    params: BM25Params | None = None, encoder: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything that changes what the index holds, except the corpus itself. `encoder`:
+    the sentence encoder's settings, or None for a lexical index (words only)."""
+    return {
+        "ingest": ingest_settings(),
+        "bm25": (params or BM25Params()).to_json(),
+        "encoder": encoder,
+    }
 
 
 Stats = Mapping[str, tuple[int, int]]  # file name -> (size, mtime_ns)
@@ -88,13 +95,27 @@ def built_params(data: IndexData) -> BM25Params:
         raise IndexMismatch("index records no usable BM25 parameters") from exc
 
 
-def check_fresh(data: IndexData, corpus_dir: Path, params: BM25Params | None = None) -> None:
+def check_fresh(
+    data: IndexData,
+    corpus_dir: Path,
+    params: BM25Params | None = None,
+    encoder: dict[str, Any] | None = None,
+) -> None:
     """Raise IndexMismatch when `data` was built with other rules or from another corpus,
     or, when `params` is given, with other BM25 parameters (else those it was built with
-    are its own: an index built with k1 = 1.2 is not stale for that)."""
-    wanted = expected_settings(params or built_params(data))
-    if data.params.get("settings") != wanted:
+    are its own: an index built with k1 = 1.2 is not stale for that), or without the
+    vectors of `encoder` when one is wanted (vectors not wanted are simply not used)."""
+    recorded = data.params.get("settings")
+    built_encoder = recorded.get("encoder") if isinstance(recorded, dict) else None
+    wanted = expected_settings(params or built_params(data), built_encoder)
+    if recorded != wanted:
         raise IndexMismatch("index was built with other tokenizer, rule or BM25 settings")
+    if encoder is not None and built_encoder != encoder:
+        raise IndexMismatch(
+            "index has no sentence vectors"
+            if built_encoder is None
+            else "index was built with another sentence encoder"
+        )
     listing, _ = list_corpus(corpus_dir)
     recorded = data.params.get("corpus")
     if not isinstance(recorded, dict):

@@ -41,6 +41,7 @@ DTYPES = {
     "dense_terms": "<i4",
     "dense_tf": "unsigned",  # one byte per passage, wider only when a tf needs it
 }
+VECTOR_DTYPES = {"sent_vec": "<f2", "passage_vec": "<f2"}  # only with a sentence encoder
 
 
 def file_digest(path: Path) -> str:
@@ -78,7 +79,9 @@ def check_files(folder: Path, params: dict[str, Any], verify: bool | None) -> bo
 
 
 def check_dtypes(arrays: dict[str, NDArray[Any]]) -> None:
-    for name, want in DTYPES.items():
+    for name, want in {**DTYPES, **VECTOR_DTYPES}.items():
+        if name not in arrays:
+            continue  # the vectors of a lexical index
         a = arrays[name]
         ok = (
             a.dtype.kind == "u" and a.dtype.byteorder in "=|<"
@@ -111,9 +114,23 @@ def check_shapes(d: IndexData, params: dict[str, Any]) -> None:
         and imp.ptr.shape == (v + 1,)
         and int(imp.ptr[-1]) == imp.ids.shape[0] == imp.neg_weights.shape[0]
         and imp.dense_tf.shape == (len(imp.dense_terms), p)
+        and _vectors_fit(d, params, p, s)
     )
     if not ok:
         raise IndexCorrupt("index files disagree with params.json (truncated or mixed builds)")
+
+
+def _vectors_fit(d: IndexData, params: dict[str, Any], p: int, s: int) -> bool:
+    encoder = params.get("settings", {}).get("encoder")
+    if encoder is None:
+        return d.sent_vec is None and d.passage_vec is None
+    dim = encoder.get("dim") if isinstance(encoder, dict) else None
+    return (
+        d.sent_vec is not None
+        and d.passage_vec is not None
+        and d.sent_vec.shape == (s, dim)
+        and d.passage_vec.shape == (p, dim)
+    )
 
 
 def check_ranges(d: IndexData, full: bool) -> None:

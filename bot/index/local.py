@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ..records import DocMeta, Passage, Sentence
-from ..retrieval import Engine, Hit
+from ..retrieval import Encoder, Engine, Hit
 from . import bm25
 from .data import IndexData
 from .fresh import built_params
@@ -54,7 +57,13 @@ class LocalRetriever:
     def previous(self, sentence: Sentence) -> Sentence | None:
         return self.sentence(sentence.sent_id - 1) if self.joins_prev(sentence.sent_id) else None
 
-    def hit(self, passage_id: int, score: float = 0.0, reach: float = 0.0) -> Hit:
+    def hit(
+        self,
+        passage_id: int,
+        score: float = 0.0,
+        reach: float = 0.0,
+        vector: Vectors | None = None,
+    ) -> Hit:
         p = self.passage(passage_id)
         sents = tuple(self.sentence(i) for i in range(p.first_sent, p.last_sent))
         before: list[Sentence | None] = []
@@ -63,16 +72,28 @@ class LocalRetriever:
                 before.append(None)
             else:  # inside the passage the previous sentence is at hand
                 before.append(sents[i - 1] if i else self.sentence(s.sent_id - 1))
-        return Hit(p, self.doc(p.doc_id), sents, tuple(before), score, reach)
+        sims, passage_sim = self._sims(p, vector)
+        return Hit(p, self.doc(p.doc_id), sents, tuple(before), score, reach, sims, passage_sim)
 
-    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+    def _sims(
+        self, p: Passage, vector: Vectors | None
+    ) -> tuple[tuple[float, ...] | None, float | None]:
+        """Cosines of the question's vector with the passage's sentences and itself."""
+        sv, pv = self.data.sent_vec, self.data.passage_vec
+        if vector is None or sv is None or pv is None:
+            return None, None
+        q = vector.astype(np.float32)
+        sims = sv[p.first_sent : p.last_sent].astype(np.float32) @ q
+        return tuple(float(x) for x in sims), float(pv[p.passage_id].astype(np.float32) @ q)
+
+    def search(self, terms: Sequence[str], k: int, vector: Vectors | None = None) -> list[Hit]:
         """The k best passages, as rank-bm25's BM25Okapi ranks them."""
         post = self.data.postings
         found = bm25.search(post, terms, k)
         if not found:
             return []
         reachable = self._reachable(terms)
-        return [self.hit(pid, score, _reach(score, reachable)) for pid, score in found]
+        return [self.hit(pid, score, _reach(score, reachable), vector) for pid, score in found]
 
     def _reachable(self, terms: Sequence[str]) -> float:
         """The most a passage could score for these terms: each at full saturation."""
@@ -90,6 +111,12 @@ def _reach(score: float, reachable: float) -> float:
     return min(max(score / reachable, 0.0), 1.0) if reachable > 0 else 1.0
 
 
-def local_engine(data: IndexData, corpus_dir: Path | None = None) -> Engine:
-    """The `Engine` over one opened index: its retriever and its lexicon."""
-    return Engine(LocalRetriever(data), VocabLexicon.of(data), corpus_dir)
+Vectors = NDArray[np.float32]
+
+
+def local_engine(
+    data: IndexData, corpus_dir: Path | None = None, encoder: Encoder | None = None
+) -> Engine:
+    """The `Engine` over one opened index: its retriever, its lexicon, and the encoder
+    that made its vectors (None: answer from words only, whatever the index holds)."""
+    return Engine(LocalRetriever(data), VocabLexicon.of(data), corpus_dir, encoder)

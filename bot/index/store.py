@@ -9,6 +9,8 @@
         sentences.npy         int64 [S, 5]: doc_id, passage_id, start, end, joins_prev
         sent_text.bin         UTF-8 sentence texts, back to back
         sent_text_offsets.npy int64 [S + 1]: byte offsets into sent_text.bin
+        sent_vec.npy, passage_vec.npy   float16 [S, dim], [P, dim]: unit vectors (only
+                              with a sentence encoder; settings.encoder says which)
         vocab.json            terms, in term-id order
         postings_*.npy        term-major CSR of BM25 weights (indptr, indices, weights)
         idf.npy, doc_len.npy, sent_df.npy
@@ -38,6 +40,7 @@ from .data import DocEntry, IndexData
 from .folder import POINTER, current_build, reading, shown
 from .integrity import (
     DTYPES,
+    VECTOR_DTYPES,
     check_dtypes,
     check_files,
     check_ranges,
@@ -48,7 +51,7 @@ from .postings import Impact, Postings, okapi_norm
 __all__ = ["FORMAT", "FORMAT_VERSION", "POINTER", "DocEntry", "IndexData", "current_build", "load"]
 
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 4  # v4: file checksums in params.json, a marker in every build folder
+FORMAT_VERSION = 5  # v5: sentence vectors; v4: file checksums, a marker in every build
 MAX_JSON_BYTES = 2 * 1024**3  # vocab.json of a very large corpus; params.json is small
 MAX_DOCS_BYTES = 2 * 1024**3
 
@@ -95,7 +98,7 @@ def _load(folder: Path, params: dict[str, Any]) -> IndexData:
         # np.asarray: a plain ndarray view of the mapping. np.memmap's subclass hooks
         # cost microseconds on every slice, and a query takes thousands of slices.
         name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
-        for name in DTYPES
+        for name in (*DTYPES, *(VECTOR_DTYPES if _has_vectors(params) else ()))
     }
     check_dtypes(arr)
     data, _ = read_regular(folder / "vocab.json", MAX_JSON_BYTES)
@@ -135,7 +138,14 @@ def _load(folder: Path, params: dict[str, Any]) -> IndexData:
             ),
         ),
         sent_df=arr["sent_df"],
+        sent_vec=arr.get("sent_vec"),
+        passage_vec=arr.get("passage_vec"),
     )
+
+
+def _has_vectors(params: dict[str, Any]) -> bool:
+    settings = params.get("settings")
+    return isinstance(settings, dict) and isinstance(settings.get("encoder"), dict)
 
 
 _DOC_FIELDS = ("doc", "title", "publisher", "published", "byline", "url", "sha256")

@@ -27,6 +27,8 @@ from ..ingest.article import load_article
 from ..ingest.corpus import CorpusListing, list_corpus, no_articles
 from ..ingest.segment import punkt_to_json, train_punkt
 from ..progress import Progress, no_progress
+from ..retrieval import Encoder
+from .vectors import write_vectors
 from .weights import fit_arrays
 from .workers import Batch, Ingestor, init_worker, run_batch
 from .writer import BuildFolder
@@ -155,12 +157,15 @@ def build_index(
     params: BM25Params | None = None,
     workers: int | None = None,
     options: BuildOptions | None = None,
+    encoder: Encoder | None = None,
 ) -> BuildReport:
     """Read, clean, split, tokenize and index the corpus, streaming batches of articles
     (in parallel on big corpora) into a new build folder that replaces the old index
     only when complete. `progress` hears every stage: "reading + tokenizing" after each
-    batch, then "indexing" (0 of 1) once every article is read, and (1 of 1) when the
-    new build is in place."""
+    batch, then "indexing" (0 of 1) once every article is read, "embedding" (sentences
+    embedded of those not in the vector cache) when there is an `encoder`, and
+    "indexing" (1 of 1) when the new build is in place. Without an encoder the index is
+    lexical: words only."""
     params = params or BM25Params()
     options = options or BuildOptions()
     workers = workers if workers is not None else options.workers
@@ -174,7 +179,9 @@ def build_index(
         raise no_articles(corpus_dir)
     punkt = train_punkt(_punkt_sample(listing))
     try:
-        job = _Job(listing, punkt, corpus_dir, index_dir, progress, params, workers, options)
+        job = _Job(
+            listing, punkt, corpus_dir, index_dir, progress, params, workers, options, encoder
+        )
         return _build(job, report, t0)
     except OSError as exc:  # writing failed: disk full, read-only folder, file in the way
         raise IndexWriteError(
@@ -195,6 +202,7 @@ class _Job:
     params: BM25Params
     workers: int
     options: BuildOptions
+    encoder: Encoder | None
 
 
 def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
@@ -229,9 +237,12 @@ def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
         build.write_array("passages", np.frombuffer(merged.passages, np.int64).reshape(-1, 5))
         build.write_array("sentences", np.frombuffer(merged.sentences, np.int64).reshape(-1, 5))
         build.write_array("sent_text_offsets", offsets)
+        if job.encoder is not None:
+            passages = np.frombuffer(merged.passages, np.int64).reshape(-1, 5)
+            write_vectors(build, job.encoder, job.index_dir, progress, offsets, passages)
         build.write_docs(merged.entries)
         digests = {e.meta.doc: e.sha256 for e in merged.entries}
-        meta = _params(listing, report, params, job.punkt, digests, merged.stats)
+        meta = _params(listing, report, job, digests, merged.stats)
         meta["files"] = build.checksums()  # every file but params.json itself
         build.write_json("params.json", meta)
         t2 = time.perf_counter()
@@ -248,15 +259,15 @@ def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
 def _params(
     listing: CorpusListing,
     report: BuildReport,
-    params: BM25Params,
-    punkt: PunktParameters,
+    job: _Job,
     digests: dict[str, str],
     stats: dict[str, tuple[int, int]],
 ) -> dict[str, Any]:
+    encoder = job.encoder.settings if job.encoder is not None else None
     return {
         "format": store.FORMAT,
         "format_version": store.FORMAT_VERSION,
-        "settings": expected_settings(params),
+        "settings": expected_settings(job.params, encoder),
         "corpus": {
             "folder": str(listing.folder),
             "listing_fingerprint": listing_fingerprint(listing, stats),
@@ -271,6 +282,6 @@ def _params(
         },
         "skipped": report.skipped,
         "notes": report.notes,
-        "punkt": punkt_to_json(punkt),
+        "punkt": punkt_to_json(job.punkt),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

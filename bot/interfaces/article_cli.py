@@ -10,27 +10,24 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from .terminal import corpus_options, errors_to_exit, fail, notify, out_console, resolve_dirs
+from .terminal import Where, corpus_options, errors_to_exit, fail, notify, out_console
 
 
 @click.command("article")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per article.")
 @corpus_options
-def article_cmd(
-    names: tuple[str, ...], as_json: bool, corpus_dir: Path | None, index_dir: Path | None
-) -> None:
+def article_cmd(names: tuple[str, ...], as_json: bool, where: Where) -> None:
     """Show articles NAMES (default: every article) as the bot reads them: title,
     publisher, date, byline, then the cleaned text it indexes and quotes."""
     from ..ingest.article import load_article
     from ..ingest.corpus import list_corpus
     from .render import article_json, article_text
 
-    corpus, _ = resolve_dirs(corpus_dir, index_dir)
+    corpus = where.corpus
     with errors_to_exit():
         listing, warnings = list_corpus(corpus)
     for w in warnings:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,6 +22,7 @@ from ..errors import QuestionError
 from .article_cli import article_cmd
 from .eval_cli import eval_cmd
 from .terminal import (
+    Where,
     corpus_options,
     errors_to_exit,
     fail,
@@ -30,7 +30,6 @@ from .terminal import (
     open_engine,
     out_console,
     progress_bar,
-    resolve_dirs,
 )
 
 if TYPE_CHECKING:
@@ -83,8 +82,7 @@ def ask(
     as_json: bool,
     top: int,
     conversation: bool,
-    corpus_dir: Path | None,
-    index_dir: Path | None,
+    where: Where,
 ) -> None:
     """Answer QUESTION, or each line of stdin when no QUESTION is given."""
     from .render import answer_text
@@ -92,7 +90,7 @@ def ask(
     if question is not None and not question.strip():
         fail("empty question: ask something about the articles", 2)
     with errors_to_exit():
-        engine = open_engine(corpus_dir, index_dir)
+        engine = open_engine(where)
         if question is not None:
             from ..answer.pipeline import answer
 
@@ -150,20 +148,20 @@ def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversat
     help="Verify the saved index file by file (checksums) and rebuild it only if damaged.",
 )
 @corpus_options
-def index(check: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
+def index(check: bool, where: Where) -> None:
     """Rebuild the index from the corpus folder (or, with --check, verify it)."""
     from ..opening import rebuild, verify
     from ..progress import no_progress
 
-    corpus, index_path = resolve_dirs(corpus_dir, index_dir)
+    corpus, index_path, encoder = where.corpus, where.index, where.encoder()
     with errors_to_exit():
         if check:
-            problem = verify(corpus, index_path)
+            problem = verify(corpus, index_path, encoder)
             if problem is None:
                 click.echo(f"The index in {index_path} is intact and up to date.")
                 return
             notify(f"Rebuilding the index: {problem}.")
-        report = rebuild(corpus, index_path, notify, progress_bar() or no_progress)
+        report = rebuild(corpus, index_path, notify, progress_bar() or no_progress, encoder)
     for line in report.notes:
         notify(f"note: {line}")
     for line in report.skipped:
@@ -179,12 +177,12 @@ def index(check: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @corpus_options
-def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> None:
+def sources(as_json: bool, where: Where) -> None:
     """List the articles in the corpus."""
     from .render import sources_json, sources_text
 
     with errors_to_exit():
-        engine = open_engine(corpus_dir, index_dir)
+        engine = open_engine(where)
     if as_json:
         click.echo(json.dumps(sources_json(engine.documents), ensure_ascii=False))
     else:
@@ -193,18 +191,18 @@ def sources(as_json: bool, corpus_dir: Path | None, index_dir: Path | None) -> N
 
 @main.command()
 @corpus_options
-def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
+def chat(where: Where) -> None:
     """Open the interactive chat (plain line mode when stdin or stdout is not a terminal:
     `chat | tee log` gets answers, not a full-screen prompt)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         with errors_to_exit():
-            engine = open_engine(corpus_dir, index_dir)
+            engine = open_engine(where)
             _answer_lines(engine, sys.stdin, False, DEFAULT_TOP, True)
         return
     from .repl import run_repl
 
     with errors_to_exit():
-        engine = open_engine(corpus_dir, index_dir)
+        engine = open_engine(where)
         run_repl(engine)
 
 
@@ -216,9 +214,7 @@ def chat(corpus_dir: Path | None, index_dir: Path | None) -> None:
     help="With --sync: remove the global copy of the commands (when moving to a guild).",
 )
 @corpus_options
-def discord_cmd(
-    force_sync: bool, clear_global: bool, corpus_dir: Path | None, index_dir: Path | None
-) -> None:
+def discord_cmd(force_sync: bool, clear_global: bool, where: Where) -> None:
     """Run the Discord bot (token from DISCORD_TOKEN or .env; see README)."""
     import asyncio
     from dataclasses import replace
@@ -232,7 +228,7 @@ def discord_cmd(
     with errors_to_exit():
         settings = replace(settings_from_env(), force_sync=force_sync, clear_global=clear_global)
         setup_logging(secrets=[settings.token])
-        engine = open_engine(corpus_dir, index_dir)
+        engine = open_engine(where)
         asyncio.run(run_bot(engine, settings, notify))
 
 

@@ -91,7 +91,7 @@ def _cases(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
     top = opts["top"] or 5
     with errors_to_exit():
         cases = load_cases(path)
-        engine = open_engine(opts["corpus_dir"], opts["index_dir"])
+        engine = open_engine(opts["where"])
         results = evaluate(engine, cases, top, _progress(len(cases)))
     m = metrics(results, top)
     if opts["as_json"]:
@@ -119,6 +119,7 @@ def _squad(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
             baseline=opts["baseline"],
             negatives=opts["negatives"],
             followups=opts["followups"],
+            encoder=opts["where"].encoder(),
             notify=notify,
             progress=_progress(opts["sample"] or 1000),
         )

@@ -3,9 +3,11 @@ index options, opening the engine with a progress bar on a terminal."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,7 +19,7 @@ from ..paths import default_corpus, default_index
 from .render import inert
 
 if TYPE_CHECKING:
-    from ..retrieval import Engine
+    from ..retrieval import Encoder, Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,33 +59,61 @@ def errors_to_exit() -> Iterator[None]:
         sys.exit(130)
 
 
-def corpus_options(func: F) -> F:
-    func = click.option(
+@dataclass(frozen=True)
+class Where:
+    """What every command is pointed at: the corpus, its index, and whether to answer from
+    words only (`--lexical` or NEWSQA_LEXICAL=1: no sentence vectors, for archives too
+    large to embed on one machine)."""
+
+    corpus: Path
+    index: Path
+    lexical: bool = False
+
+    def encoder(self) -> Encoder | None:
+        """The sentence encoder, unless lexical (loaded lazily, on its first use)."""
+        if self.lexical:
+            return None
+        from ..encoder.minilm import MiniLM
+
+        return MiniLM()
+
+
+def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--corpus, --index and --lexical, handed to the command as one `where: Where`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        corpus = kwargs.pop("corpus_dir") or default_corpus()
+        index = kwargs.pop("index_dir") or default_index(corpus)
+        where = Where(corpus, index, bool(kwargs.pop("lexical")))
+        return func(*args, where=where, **kwargs)
+
+    wrapper = click.option(
+        "--lexical",
+        is_flag=True,
+        envvar="NEWSQA_LEXICAL",
+        help="Words only: no sentence vectors (default: $NEWSQA_LEXICAL, else off).",
+    )(wrapper)
+    wrapper = click.option(
         "--index",
         "index_dir",
         type=click.Path(path_type=Path),
         help="Index folder (default: $NEWSQA_INDEX, else index/ beside a folder named "
         "corpus, else a per-corpus folder in the user cache).",
-    )(func)
-    func = click.option(
+    )(wrapper)
+    wrapper = click.option(
         "--corpus",
         "corpus_dir",
         type=click.Path(path_type=Path),
         help="Folder of articles (default: $NEWSQA_CORPUS, else ./corpus, else the sample corpus).",
-    )(func)
-    return func
+    )(wrapper)
+    return wrapper
 
 
-def resolve_dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
-    corpus = corpus_dir or default_corpus()
-    return corpus, index_dir or default_index(corpus)
-
-
-def open_engine(corpus_dir: Path | None, index_dir: Path | None) -> Engine:
+def open_engine(where: Where) -> Engine:
     from ..opening import open_engine as open_  # deferred: `--help` should not import numpy
 
-    corpus, index = resolve_dirs(corpus_dir, index_dir)
-    return open_(corpus, index, notify, progress=progress_bar())
+    return open_(where.corpus, where.index, notify, progress_bar(), where.encoder())
 
 
 def progress_bar() -> Callable[[str, int, int], None] | None:
