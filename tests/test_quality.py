@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer.conversation import Conversation
-from bot.answer.followup import Turn, rewrite
+from bot.answer.followup import Turn, rewrite, subject_of
 from bot.answer.names import main_name, names_in
 from bot.answer.pipeline import answer
 from bot.answer.query import answer_type
@@ -211,8 +211,12 @@ def test_one_name_without_the_question_verb_is_no_answer(tmp_path: Path) -> None
 
 
 # -- follow-ups -----------------------------------------------------------------------------
-def _turn(question: str, subject: str | None, place: str | None = None) -> Turn:
-    return Turn(question, question, subject, place, True)
+def _turn(
+    question: str, subject: str | None, place: str | None = None, answered: bool = True
+) -> Turn:
+    """A remembered turn, with the person and thing the conversation would find in it."""
+    who = subject_of(question, None)
+    return Turn(question, question, subject, place, answered, 0.0, who.person, who.thing)
 
 
 @pytest.mark.parametrize(
@@ -266,6 +270,51 @@ def test_follow_ups_are_rewritten_into_standalone_questions(
 )
 def test_questions_that_stand_alone_are_not_rewritten(question: str) -> None:
     assert rewrite(question, [_turn("Who is Mustafa Bali?", "Mustafa Bali", "Baghouz")]) is None
+
+
+def test_a_rewrite_never_nests(bundled_engine: Engine) -> None:
+    conv = Conversation(bundled_engine)
+    conv.ask("Who is Kino Gabriel?")
+    said = conv.ask("What did he say about ISIS?").resolved_question
+    assert said == "What did Kino Gabriel say about ISIS?"
+    assert conv.ask("Why?").resolved_question == f"Why? ({said})"
+    assert conv.ask("When?").resolved_question == f"When? ({said})"  # not When? (Why? (...))
+    again = conv.ask("And Baghdadi?").resolved_question
+    assert again is not None and again.count("(") <= 1 and "Baghdadi" in again
+
+
+def test_a_word_that_is_not_a_question_is_no_follow_up() -> None:
+    previous = _turn("What happened in Mosul?", "Mosul", "Mosul")
+    assert rewrite("clear", [previous]) is None
+    assert rewrite("thanks", [previous]) is None
+    assert rewrite("When?", [previous]) == "When? (What happened in Mosul?)"
+
+
+def test_a_declined_turn_lends_no_subject() -> None:
+    history = [
+        _turn("Who replaced Mauricio Pochettino as Tottenham manager?", "Mauricio Pochettino"),
+        _turn("What is the population of Tokyo?", "Tokyo", answered=False),
+    ]
+    assert rewrite("What did he say after his appointment?", history) == (
+        "What did Mauricio Pochettino say after his appointment?"
+    )
+
+
+def test_he_takes_a_person_and_it_takes_a_thing() -> None:
+    # "he" never takes a place or a thing; "it" never takes a person.
+    assert rewrite("What did he say?", [_turn("What is the population of Tokyo?", "Tokyo")]) != (
+        "What did Tokyo say?"
+    )
+    destroyed = _turn("Who destroyed the mosque?", None)
+    assert rewrite("When was it built?", [destroyed]) == "When was the mosque built?"
+    mosque = _turn("Tell me about the Nuri mosque.", "the Nuri mosque")
+    assert rewrite("How old is it?", [mosque]) == "How old is the Nuri mosque?"
+
+
+def test_a_name_is_taken_whole() -> None:
+    previous = _turn("Who is Haider al-Abadi?", "Haider al-Abadi")
+    assert previous.person == "Haider al-Abadi"
+    assert rewrite("What did he declare?", [previous]) == "What did Haider al-Abadi declare?"
 
 
 def test_the_rewrite_is_what_is_searched_and_shown(bundled_engine: Engine) -> None:

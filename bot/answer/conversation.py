@@ -50,9 +50,18 @@ class Conversation:
         result = answer(self.engine, question, top=top, history=history, settings=self.settings)
         resolved = result.resolved_question or result.question
         best = result.quotes[0].text if result.quotes else None
-        subject, place = subject_of(resolved, best)
+        who = subject_of(resolved, best)
         self._turns.append(
-            Turn(result.question, resolved, subject, place, result.answered, self._clock())
+            Turn(
+                result.question,
+                resolved,
+                who.subject,
+                who.place,
+                result.answered,
+                self._clock(),
+                who.person,
+                who.thing,
+            )
         )
         return result
 

@@ -13,6 +13,8 @@ from ..ingest import tokens
 # Small words that may sit inside a name: "Grand al Nuri", "Abu Bakr al-Baghdadi".
 _NAME_PARTICLES = frozenset("al el bin ibn de del der la le van von da di of the".split())
 _CAPITALISED = re.compile(r"^[A-Z0-9][\w'’.-]*$")
+# A name goes on through a particle joined by a hyphen: "Haider al-Abadi", "Osama bin-Laden".
+_PARTICLE_WORD = re.compile(r"^(al|el|bin|ibn|abu|de|del|van|von|da|di|le|la)-[A-Z][\w'’.-]*$")
 _WORD = re.compile(r"[\w'’.-]+")
 PLACE_WORDS = frozenset("in into at near from to across inside outside".split())
 
@@ -30,7 +32,7 @@ def _names(text: str) -> list[tuple[int, str, str]]:
             continue
         j = i + 1
         while j < len(words):
-            if _CAPITALISED.match(words[j][0]):
+            if _CAPITALISED.match(words[j][0]) or _PARTICLE_WORD.match(words[j][0]):
                 j += 1
             elif (
                 words[j][0].lower() in _NAME_PARTICLES
@@ -66,6 +68,11 @@ def names_in(text: str) -> list[str]:
     return [name for _, name, _ in _names(text)]
 
 
+def names_with_context(text: str) -> list[tuple[str, str]]:
+    """Every name with the word before it: [("Old City", "the"), ("Mosul", "in")]."""
+    return [(name, before) for _, name, before in _names(text)]
+
+
 def main_name(text: str) -> str | None:
     """The longest name in `text` (the first of equally long ones), or None."""
     names = _names(text)
@@ -76,3 +83,33 @@ def place_name(text: str) -> str | None:
     """A name after "in", "into", "at", "near", "from" or "to": what "there" points to."""
     places = [n for n in _names(text) if n[2] in PLACE_WORDS]
     return places[-1][1] if places else None
+
+
+_WHO_IS = re.compile(r"^\W*(who|whom)\s+(is|was|are|were)\b", re.IGNORECASE)
+_THE_NOUN = re.compile(r"\bthe\s+([a-z][\w'’-]+)")
+
+
+def person_name(text: str) -> str | None:
+    """The name "he" or "she" can stand for: the longest name that no "the", place word
+    or "of" comes before and that is not an acronym, of two words or more ("Mustafa
+    Bali"), or any such name in "Who is X?"."""
+    who = bool(_WHO_IS.match(text))
+    people = [
+        (n, name)
+        for n, name, before in _names(text)
+        if before not in PLACE_WORDS | {"the", "of"}
+        and not name.replace(".", "").isupper()
+        and (n >= 2 or who)
+    ]
+    return max(people, key=lambda p: p[0])[1] if people else None
+
+
+def thing_name(text: str) -> str | None:
+    """What "it" can stand for: a name after "the" ("the Grand al Nuri mosque"), else the
+    last "the" and a noun ("Who destroyed the mosque?" -> "the mosque")."""
+    things = [(n, name) for n, name, before in _names(text) if before == "the"]
+    if things:
+        name = max(things, key=lambda t: t[0])[1]
+        return name if name.startswith("the ") else f"the {name}"
+    nouns = [m for m in _THE_NOUN.finditer(text) if tokens.term(m.group(1))]
+    return f"the {nouns[-1].group(1)}" if nouns else None

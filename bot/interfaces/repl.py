@@ -51,7 +51,7 @@ class ChatSession:
         text = line.strip()
         if not text:
             return None
-        if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources"):
+        if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources", "clear"):
             return self._command(text.lstrip("/"))
         try:
             self.last = self.conversation.ask(text, top=self.top)
