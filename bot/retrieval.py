@@ -134,10 +134,6 @@ class Lexicon(Protocol):
         """Index terms that are `term` in another form or another word for it."""
         ...
 
-    def is_word(self, term: str) -> bool:
-        """Whether a general English dictionary knows `term` (whatever the corpus says)."""
-        ...
-
     def warm(self) -> None:
         """Work out now what the first question would otherwise wait for."""
         ...

@@ -107,9 +107,6 @@ class MemoryBackend:
     def relatives(self, term: str) -> frozenset[str]:
         return frozenset()
 
-    def is_word(self, term: str) -> bool:
-        return False
-
     def warm(self) -> None:
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -135,3 +136,30 @@ def test_conversation_cases_score_only_the_last_turn(tiny_engine: object) -> Non
     wrong = Case("w", case.turns, answers=("not in the articles",), tags=("conversation",))
     m = metrics(evaluate(tiny_engine, [talk, wrong, case]), 5)
     assert m["conversations"] == 2 and m["conversations_right"] == 0.5
+
+
+def test_a_question_file_names_its_own_corpus_of_gzipped_pages(tmp_path: Path) -> None:
+    pages = tmp_path / "shared" / "html"
+    pages.mkdir(parents=True)
+    page = (
+        "<html><head><title>Ferry Chief Named | Riverside Gazette</title></head><body>"
+        "<article><h1>Ferry Chief Named</h1><p>Island Ferries named Ana Ruiz as its new chief"
+        " executive on Tuesday, after a six-month search that drew forty candidates.</p>"
+        "<p>Ruiz ran the harbour authority for nine years and rebuilt the north pier.</p>"
+        "</article></body></html>"
+    )
+    (pages / "abcdef0123456789ff.html.gz").write_bytes(gzip.compress(page.encode()))
+    cases = tmp_path / "eval" / "pages.jsonl"
+    cases.parent.mkdir()
+    cases.write_text(
+        '{"corpus": "../shared/html"}\n'
+        '{"id": "chief", "question": "Who is the new chief executive of Island Ferries?",'
+        ' "answers": ["Ana Ruiz"]}\n'
+        '{"id": "mayor", "question": "Who is the mayor of Riverside?", "unanswerable": true}\n',
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["eval", str(cases), "--json", "--baseline"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["metrics"]["hit@1"] == 1.0 and report["metrics"]["abstain_recall"] == 1.0
+    assert report["baseline"]["hit@1"] == 1.0  # plain rank-bm25 over the same pages

@@ -46,22 +46,14 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
     assert not ans.answered and "They never mention Turkish" in (ans.message or "")
 
 
-def test_an_unknown_opening_word_is_read_as_a_name(tmp_path: Path) -> None:
-    """A question may open with its subject ("Antigone was ..."): the capital says nothing
-    then, but a word the corpus never uses and no dictionary knows is a name all the same."""
+def test_an_opening_word_the_corpus_never_uses_is_only_a_word(tmp_path: Path) -> None:
+    """The opening-name rule was deleted (its ablation row cost nothing with the encoder,
+    docs/quality.md): an unknown capitalised first word is weighed like any word, and
+    the evidence decides."""
     corpus = tmp_path / "c"
     write(corpus, "a.txt", "Council Vote\n\nThe council voted to build a new bridge in 2019.\n")
     engine = open_engine(corpus, tmp_path / "i", quiet)
-    ans = answer(engine, "Antigone was a play written when?")
-    assert not ans.answered and ans.message == (
-        "The articles don't say. They never mention Antigone."
-    )
-    # A close spelling of a corpus word is corrected, as for any name.
-    fixed = answer(engine, "Councel voted to build what?")
-    assert fixed.answered and fixed.resolved_question == "Council voted to build what?"
-    # An English word that merely opens the question is no name ("Summarize" is known to
-    # the thesaurus), though the corpus never uses it.
-    assert morphology.synonyms("summar")
+    assert not answer(engine, "Antigone was a play written when?").answered
     plain = answer(engine, "Summarize the bridge vote of the council.")
     assert plain.answered and "new bridge" in plain.quotes[0].text
 
@@ -411,3 +403,21 @@ def test_an_age_answers_how_old_before_a_date(tmp_path: Path) -> None:
     )
     engine = open_engine(corpus, tmp_path / "i", quiet)
     assert "120 years old" in answer(engine, "How old is the stone bridge?").quotes[0].text
+
+
+# -- answer containment ----------------------------------------------------------------------
+def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "River Festival Tickets\n\n"
+        "Tickets for the river festival go on sale at the town hall this week.\n\n"
+        "The river festival draws large crowds to the old harbour every summer.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    question = "How much do tickets for the river festival cost?"
+    assert not answer(engine, question).answered  # on the topic, but no amount: declined
+    loose = answer(engine, question, settings=AnswerSettings(containment=frozenset()))
+    assert loose.answered and "go on sale" in loose.quotes[0].text  # what it used to say
+    assert answer(engine, "When do tickets for the river festival go on sale?").answered

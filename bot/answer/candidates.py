@@ -43,7 +43,9 @@ class Candidate:
     on_point: bool  # matches a word of the question outside its name phrases (or none exist)
     predicate: bool  # a word of the question that is not a name matched (or none exist)
     typed: bool  # holds what the question asks for (an age, a duration, a date, a name...)
-    holds: bool  # holds a number or date when one is asked for (any kind: query.needs)
+    holds: bool  # holds a number or date when one is asked for, of what "how many" counts
+    # ... of anything: "thousands of others flee" holds one for "How many people fled?"
+    has_needed: bool
     features: Features
     score: float = 0.0
 
@@ -110,7 +112,7 @@ def needs_lead_in(text: str) -> bool:
     return True
 
 
-def _holds(query: Query, kind: re.Pattern[str] | None, text: str) -> bool:
+def _holds(query: Query, kind: re.Pattern[str] | None, text: str, counted: bool = True) -> bool:
     """The quote holds what the question asks for (`kind`), and not only as words the
     question already has: "Who won Super Bowl 50?" is not answered by "Super Bowl"."""
     if kind is None:
@@ -120,19 +122,23 @@ def _holds(query: Query, kind: re.Pattern[str] | None, text: str) -> bool:
         if not any(t not in asked for t in sentence_terms(m.group())):
             continue
         # "How many fighters?" is answered by "2,500 ISIS fighters", not "two districts".
-        if query.counted and query.counted not in tokens.analyze(text[m.end() : m.end() + 30]):
+        if (
+            counted
+            and query.counted
+            and query.counted not in tokens.analyze(text[m.end() : m.end() + 30])
+        ):
             continue
         return True
     return False
 
 
-def windows(hit: Hit) -> list[tuple[Sentence, ...]]:
+def windows(hit: Hit, lead_in: bool = True) -> list[tuple[Sentence, ...]]:
     """The candidate quotes of one passage: every sentence alone, except that a sentence
     that leans on the one before takes it along (even across a passage boundary), when
     only whitespace lies between them so the quote stays one verbatim span."""
     out: list[tuple[Sentence, ...]] = []
     for s, prev in zip(hit.sentences, hit.before, strict=True):
-        if prev is not None and needs_lead_in(s.text):
+        if lead_in and prev is not None and needs_lead_in(s.text):
             out.append((prev, s))
         else:
             out.append((s,))
@@ -190,7 +196,7 @@ def _passage_candidates(ctx: _Context, rank: int, hit: Hit) -> list[Candidate]:
     out = []
     sims = hit.sims or (0.0,) * len(hit.sentences)
     at = {s.sent_id: i for i, s in enumerate(hit.sentences)}
-    for pos, win in enumerate(windows(hit)):
+    for pos, win in enumerate(windows(hit, "lead_in" not in ctx.settings.off)):
         sim = sims[at[win[-1].sent_id]]  # the answering sentence's, not its lead-in's
         c = _candidate(ctx, hit, rank, pos, win, context, context_stems, sim)
         if c is not None:
@@ -242,8 +248,11 @@ def _candidate(
         stems,
         _names_ok(query, stems | context_stems),
         _on_point(query, seen),
-        _predicate(query, seen) or _two_names(ctx.names, stems),
+        "predicate" in ctx.settings.off
+        or _predicate(query, seen)
+        or ("two_names" not in ctx.settings.off and _two_names(ctx.names, stems)),
         typed,
         any(_holds(query, query.needs, s.text) for s in win),
+        any(_holds(query, query.needs, s.text, counted=False) for s in win),
         feats,
     )

@@ -55,7 +55,7 @@ def answer(
     query = analyze(engine.lexicon, rewritten or q)
     if not query.terms:
         raise QuestionError(NO_WORDS)
-    query, fixed, near = correct(engine, query)
+    query, fixed, near = (query, False, []) if "spelling" in s.off else correct(engine, query)
     resolved = query.text if (rewritten or fixed) else None
     unknown = [t.surface for t in query.terms if t.entity and not t.known]
     if unknown:

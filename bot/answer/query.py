@@ -81,30 +81,13 @@ def _opens(question: str, word: str) -> bool:
 def _term(
     lexicon: Lexicon, question: str, stem: str, surface: str, name_words: frozenset[str]
 ) -> QueryTerm:
-    known = lexicon.knows(stem)
     return QueryTerm(
         stem,
         surface,
         lexicon.sentence_idf(stem),
-        entity=is_entity(question, surface)
-        or (not known and _unknown_opening_name(lexicon, question, stem, surface)),
-        known=known,
+        entity=is_entity(question, surface),
+        known=lexicon.knows(stem),
         in_name=stem in name_words,
-    )
-
-
-def _unknown_opening_name(lexicon: Lexicon, question: str, stem: str, surface: str) -> bool:
-    """The question's capitalised opening word may be a name ("Antigone was a play made by
-    whom?") or just the first word. When the corpus never uses it (the caller's check) and
-    it is no English word the thesaurus knows, it is read as a name: corrected to a close
-    spelling the corpus uses, or the question declined naming it. Measured on SQuAD (seeds 1
-    and 0): off-corpus questions declined +0.4-0.5 points, answerable ones unchanged
-    (docs/quality.md)."""
-    return (
-        surface[:1].isupper()
-        and surface.isalpha()
-        and _opens(question, surface)
-        and not lexicon.is_word(stem)
     )
 
 
@@ -121,19 +104,6 @@ def validate(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     return q
 
 
-# "In what year ...", "What is the name of ...": words that say what kind of answer is
-# wanted, not what it is about. The answer sentence seldom repeats them ("in 1875").
-_CUE_WORDS = re.compile(
-    r"\b(?:what|which)\s+(year|day|date|month|time|century|decade|percentage|number|"
-    r"amount|name|type|kind)s?\b|\bthe (name|number|type|kind) of\b",
-    re.IGNORECASE,
-)
-
-
-def _cue_stems(question: str) -> set[str]:
-    return {tokens.term(w) for m in _CUE_WORDS.finditer(question) for w in m.groups() if w}
-
-
 @lru_cache(maxsize=4096)
 def name_groups(question: str) -> tuple[frozenset[str], ...]:
     """The words of each name the question holds ("Cany Ash", "Robert Sakula")."""
@@ -144,11 +114,7 @@ def name_groups(question: str) -> tuple[frozenset[str], ...]:
 def analyze(lexicon: Lexicon, question: str) -> Query:
     """The question's content terms, weighted by how rare they are in the corpus."""
     stems, surfaces = question_stems(question)
-    cues = _cue_stems(question)
     name_words = frozenset().union(*name_groups(question))
-    if cues and len(set(stems) - cues) >= 1:
-        kept = [(s, w) for s, w in zip(stems, surfaces, strict=True) if s not in cues]
-        stems, surfaces = [s for s, _ in kept], [w for _, w in kept]
     terms = tuple(
         _term(lexicon, question, stem, surface, name_words)
         for stem, surface in zip(stems, surfaces, strict=True)
@@ -175,7 +141,8 @@ _NUMBER = (
 _DATE = (
     r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th)|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday|yesterday|today|ago|last (week|month|year)|centur(y|ies)|decades?)\b"
+    r"Saturday|Sunday|yesterday|today|tomorrow|tonight|ago|(last|this|next) (week|month|year)|"
+    r"centur(y|ies)|decades?)\b"
 )
 _NAME = r"\b[A-Z][\w'’-]+(\s+(of|de|al|bin|von|van|the)?\s*[A-Z][\w'’-]+)+"
 _PLACE = r"\b(in|at|near|from|to|into|across|outside)\s+(the\s+)?[A-Z]\w+"
@@ -197,8 +164,9 @@ _DURATION = (
     r"\b(from|between)\b.{1,40}\b(to|until|and)\b"
 )
 _AMOUNT = (
-    r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|dollars?|"
-    r"pounds?|euros?|yen|tons?|tonnes?|kilo(gram)?s?|kg|gallons?|lit(er|re)s?|barrels?)"
+    r"[$£€¥₹]\s?\d|\bRs\.?\s?\d|\b\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|"
+    r"dollars?|pounds?|euros?|yen|yuan|rupees?|rubles?|pesos?|francs?|lakh|crore|tons?|"
+    r"tonnes?|kilo(gram)?s?|kg|gallons?|lit(er|re)s?|barrels?|bn|m\b)"
 )
 _MEASURE = (
     rf"\b{_COUNT}[- ]?(miles?|kilomet(er|re)s?|km|met(er|re)s?|m|feet|foot|ft|inch(es)?|"
@@ -231,6 +199,24 @@ _TYPES = (
     (re.compile(r"^\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I), _PLACE),
 )
 _NUMERIC = (_NUMBER, _DATE, _AGE, _DURATION, _AMOUNT, _MEASURE)  # a quote must hold a number
+
+
+_KINDS = {
+    _NUMBER: "number",
+    _DATE: "date",
+    _AGE: "age",
+    _DURATION: "duration",
+    _AMOUNT: "amount",
+    _MEASURE: "measure",
+    _FREQUENCY: "frequency",
+    _NAME: "name",
+    _PLACE: "place",
+}
+
+
+def answer_kind(pattern: re.Pattern[str]) -> str:
+    """The name of an answer type ("number", "date", "name", ...)."""
+    return _KINDS.get(pattern.pattern, "other")
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:

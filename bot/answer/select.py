@@ -18,9 +18,11 @@ bench.calibrate --write` writes them to `evidence.json`. The answer
 stands or falls with the best-ranked candidate, which must also match a word of the
 question that is not a name (or a relative of one), or hold two of its names whole.
 
-Later quotes clear the same bar as the first, and must also hold every name of the
-question in themselves or their passage ("How many fighters remain in Raqqa?" never adds
-a sentence about fighters in Mosul) and, when a number or a date is asked for, hold one.
+Every quote holds what the question asks for (`contains`: a number for "how many", a date
+for "when"); a candidate that does not is passed over. Later quotes clear the same bar as
+the first, and must also hold every name of the question in themselves or their passage
+("How many fighters remain in Raqqa?" never adds a sentence about fighters in Mosul), and
+a number they hold must count what was asked about (not "two districts").
 Overlapping and near-identical quotes (the same wire copy in two outlets) are quoted once.
 """
 
@@ -30,7 +32,7 @@ from ..ingest import tokens
 from ..records import DocMeta, Quote, Source
 from .candidates import Candidate
 from .features import evidence_score, sentence_terms
-from .query import Query
+from .query import Query, answer_kind
 from .settings import AnswerSettings, EvidenceModel
 
 
@@ -56,20 +58,32 @@ def select(
             break
         if not c.predicate:
             continue
+        if not contains(c, query, settings.containment):
+            continue  # it does not hold what was asked: no answer, whatever its evidence
         if not clears_bar(c, model):
             if not chosen:
                 return []
             continue
-        if chosen and not (c.names_ok and c.on_point):
-            continue
-        if chosen and query.needs is not None and not c.holds:
-            continue  # "How many ...?": a later quote without a number answers nothing
+        if chosen and not (c.names_ok and c.on_point) and "later_names" not in settings.off:
+            continue  # a later quote keeps to the question's names and words: no drift
+        if chosen and query.needs is not None and not c.holds and "later_needs" not in settings.off:
+            continue  # "How many fighters?": a later quote counts fighters, not districts
         ids = {s.sent_id for s in c.sents}
         if ids & used or any(_near_duplicate(c, o, settings.near_duplicate) for o in chosen):
             continue
         chosen.append(c)
         used |= ids
     return chosen
+
+
+def contains(c: Candidate, query: Query, kinds: frozenset[str]) -> bool:
+    """The quote holds what the question asks for, beyond the question's own words: a
+    number for "how many / how much / how old / how long ..." (any number: "less than a
+    square mile" answers "how much territory"), a date for "when"; with "name" or "place"
+    in `kinds`, a name for "who" and a place for "where" (query.py's answer types)."""
+    if query.answer_type is None or answer_kind(query.answer_type) not in kinds:
+        return True
+    return c.has_needed if query.needs is not None else c.typed
 
 
 def _near_duplicate(a: Candidate, b: Candidate, share: float) -> bool:

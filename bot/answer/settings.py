@@ -98,8 +98,18 @@ class AnswerSettings:
     match_k1: float = 1.2  # tf saturation of a quote's own BM25 match ...
     match_b: float = 0.3  # ... and its length normalisation
     near_duplicate: float = 0.8  # Jaccard overlap of two sentences' words that counts as one
+    # The kinds of answer every quote must hold, the first one too (select.contains): a
+    # candidate without it is passed over, and the bar still decides. "name" and "place"
+    # are not gated: without a tagger, "Rebel fighters" or "the police" look like no name.
+    containment: frozenset[str] = frozenset(
+        {"number", "amount", "date", "age", "duration", "measure"}
+    )
     max_question_chars: int = MAX_QUESTION_CHARS
     max_top: int = MAX_TOP
+    # Rules switched off, by name, to measure what each is worth (`python -m bench.ablate`):
+    # "predicate", "two_names", "lead_in", "later_names", "later_needs", "spelling".
+    # Empty in use.
+    off: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -72,3 +72,29 @@ class PlainBM25:
                     break
             out.append(res)
         return out
+
+
+class PlainSentences:
+    """The same plain BM25Okapi over the sentences of any articles, given as (doc, text)."""
+
+    def __init__(self, docs: Sequence[tuple[str, str]]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self._stem = PorterStemmer().stem
+        punkt = PunktSentenceTokenizer()
+        self.rows: list[tuple[str, str]] = []
+        corpus = []
+        for doc, text in docs:
+            for para in text.split("\n\n"):
+                for s, e in punkt.span_tokenize(para):
+                    self.rows.append((doc, para[s:e]))
+                    corpus.append(self.tokens(para[s:e]))
+        self.bm25 = BM25Okapi(corpus or [[""]])
+
+    def tokens(self, text: str) -> list[str]:
+        return [self._stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+    def top(self, question: str, k: int = 10) -> list[tuple[str, str]]:
+        scores = self.bm25.get_scores(self.tokens(question))
+        order = sorted(range(len(self.rows)), key=lambda i: -scores[i])  # stable: ties by row
+        return [self.rows[i] for i in order[:k]]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..answer.conversation import Conversation
+from ..answer.settings import AnswerSettings
 from ..errors import BotError, EvalFileError
 from ..ingest.article import load_article
 from ..ingest.corpus import list_corpus
@@ -122,6 +123,8 @@ def load_cases(path: Path) -> list[Case]:
             raise EvalFileError(f"{path.name}:{n}: not JSON ({exc.msg})") from exc
         except RecursionError as exc:
             raise EvalFileError(f"{path.name}:{n}: nested too deeply") from exc
+        if isinstance(obj, dict) and "id" not in obj and "corpus" in obj:
+            continue  # the file's corpus directive (pages.corpus_directive)
         case = parse_case(obj, f"{path.name}:{n}")
         if case.id in seen:
             raise EvalFileError(f"{path.name}:{n}: duplicate id {case.id!r}")
@@ -175,9 +178,15 @@ class Verbatim:
         return self._texts[doc]
 
 
-def run_case(engine: Engine, case: Case, top: int, verbatim: Verbatim) -> CaseResult:
+def run_case(
+    engine: Engine,
+    case: Case,
+    top: int,
+    verbatim: Verbatim,
+    settings: AnswerSettings | None = None,
+) -> CaseResult:
     res = CaseResult(case.id, case.turns[-1], case.expected, case.unanswerable, tags=case.tags)
-    conv = Conversation(engine)
+    conv = Conversation(engine, settings=settings)
     for turn in case.turns:
         t0 = time.perf_counter()
         try:
@@ -208,13 +217,14 @@ def evaluate(
     cases: Sequence[Case],
     top: int = 5,
     progress: Callable[[int, int], None] | None = None,
+    settings: AnswerSettings | None = None,
 ) -> list[CaseResult]:
     if engine.corpus_dir is None:
         raise EvalFileError("the evaluation needs the corpus folder, to check every quote")
     verbatim = Verbatim(engine.corpus_dir)
     results = []
     for i, case in enumerate(cases):
-        results.append(run_case(engine, case, top, verbatim))
+        results.append(run_case(engine, case, top, verbatim, settings))
         if progress:
             progress(i + 1, len(cases))
     return results

@@ -39,6 +39,9 @@ def eval_table(
         right = round(m["conversations_right"] * m["conversations"])
         table.add_row("conversations right", f"{right}/{m['conversations']}")
     table.add_row("quotes checked", str(m["quotes_checked"]))
+    if m.get("baseline"):
+        b = m["baseline"]
+        table.add_row("plain rank-bm25 hit@1 / hit@3", f"{b['hit@1']:.3f} / {b['hit@3']:.3f}")
     table.add_row("latency p50 (ms)", f"{m['latency_p50_ms']:.2f}")
     table.add_row("latency p95 (ms)", f"{m['latency_p95_ms']:.2f}")
     parts: list[Any] = [table]

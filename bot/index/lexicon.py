@@ -115,8 +115,5 @@ class VocabLexicon:
             found = self._relatives_cache.setdefault(term, frozenset(rel))
         return found
 
-    def is_word(self, term: str) -> bool:
-        return bool(morphology.synonyms(term))
-
     def neighbour(self, term: str) -> Neighbour | None:
         return spelling.neighbour(term, self.vocabulary, self.sentence_df)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import click
 
 from ..answer.settings import MAX_TOP
 from ..errors import EvalFileError
+from ..paths import default_index
 from .terminal import corpus_options, errors_to_exit, fail, notify, open_engine, out_console
 from .terminal import progress_bar as _progress_bar
 
@@ -38,7 +39,7 @@ SQUAD_GATES = (
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and failures as JSON.")
 @click.option("--sample", type=click.IntRange(1), help="SQuAD: ask N questions drawn at random.")
 @click.option("--seed", default=0, show_default=True, help="SQuAD: seed of the sample.")
-@click.option("--baseline", is_flag=True, help="SQuAD: plain rank-bm25 on the same questions.")
+@click.option("--baseline", is_flag=True, help="Plain rank-bm25 on the same questions, beside.")
 @click.option(
     "--negatives",
     is_flag=True,
@@ -86,16 +87,25 @@ def eval_cmd(files: tuple[Path, ...], **opts: Any) -> None:
 
 def _cases(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> list[str]:
     from ..evaluation.evaluate import evaluate, gate_failures, load_cases, metrics, report_json
+    from ..evaluation.pages import case_baseline, corpus_directive, unpack
     from ..evaluation.tables import eval_table
 
     top = opts["top"] or 5
+    where = opts["where"]
     with errors_to_exit():
         cases = load_cases(path)
-        engine = open_engine(opts["where"])
+        about = corpus_directive(path)
+        if about is not None:  # a question file about a corpus of its own
+            corpus = unpack(about)
+            where = replace(where, corpus=corpus, index=default_index(corpus))
+        engine = open_engine(where)
         results = evaluate(engine, cases, top, _progress(len(cases)))
+        plain = case_baseline(where.corpus, cases) if opts["baseline"] else None
     m = metrics(results, top)
+    if plain is not None:
+        m["baseline"] = plain
     if opts["as_json"]:
-        reports.append({"file": str(path), **report_json(results, top)})
+        reports.append({"file": str(path), **report_json(results, top), "baseline": plain})
     else:
         out_console().print(eval_table(m, results, top, title=f"Evaluation: {path}"))
     return gate_failures(
