@@ -87,9 +87,9 @@ def test_follow_up_pairs_put_a_pronoun_where_the_subject_was() -> None:
 
 
 SQUAD_GATES = {  # a little below what the 500-question sample measured (README, Evaluation)
-    "encoder": ["--min-r1", "SQ_E_R1", "--min-mrr", "SQ_E_MRR", "--max-declined", "SQ_E_DECL",
-                "--min-negatives", "SQ_E_NEG"],
-    "lexical": ["--min-r1", "0.70", "--min-mrr", "0.74", "--max-declined", "0.05",
+    "encoder": ["--min-r1", "0.69", "--min-mrr", "0.74", "--max-declined", "0.055",
+                "--min-negatives", "0.86"],
+    "lexical": ["--min-r1", "0.69", "--min-mrr", "0.73", "--max-declined", "0.055",
                 "--min-negatives", "0.73"],
 }  # fmt: skip
 
