@@ -84,6 +84,7 @@ class Source:
     title: str
     publisher: str | None
     published: str | None  # partial ISO as in DocMeta
+    url: str | None = None  # the article's own http(s) address, when it gives one
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,7 @@ def cite(chosen: list[Candidate], query: Query) -> tuple[tuple[Quote, ...], tupl
             title=docs[d].title,
             publisher=docs[d].publisher,
             published=docs[d].published,
+            url=docs[d].url,
         )
         for d, n in citations.items()
     )

@@ -74,6 +74,7 @@ class Ingestor:
             doc, art = loaded
             if art.decode_note:
                 batch.notes.append(f"{name}: {art.decode_note}")
+            batch.notes.extend(f"{name}: {note}" for note in art.notes)  # metadata dropped
             doc_id = doc.doc_id
             ps, ss = segment_document(doc, self.splitter, len(passages) // 5, len(sentences) // 5)
             base = len(sentences) // 5

@@ -138,7 +138,7 @@ def clean_document(
     `found` (the page's or front matter's) leave out."""
     found = found or Found()
     brand = _brand((meta.publisher if meta else None) or found.publisher)
-    given_title = meta.title if meta else found.title
+    given_title = (meta.title if meta else None) or found.title
     page = _Page(brand, _norm(given_title) if given_title else None)
     for line in iter_lines(raw):
         page.take(line)

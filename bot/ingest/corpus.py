@@ -20,7 +20,7 @@ from ..digest import rule_settings
 from ..errors import CorpusError
 from ..records import DocMeta
 from ..safe_io import NotRegular, read_regular
-from .found import Found, clip, date_of
+from .found import Found, clip, date_of, web_url
 from .readers import SUFFIXES, read_bytes
 
 METADATA_FILE = "metadata.json"
@@ -62,7 +62,7 @@ def check_folder(folder: Path) -> None:
 
 
 def no_articles(folder: Path) -> CorpusError:
-    kinds = ", ".join(s for s in SUFFIXES if s != ".htm")
+    kinds = ", ".join(s for s in SUFFIXES if s not in (".htm", ".markdown"))
     return CorpusError(f"no articles ({kinds}) in {folder}")
 
 
@@ -170,18 +170,17 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
     out: dict[str, DocMeta] = {}
     warnings: list[str] = []
     for name, entry in entries.items():
-        title = entry.get("title") if isinstance(entry, dict) else None
-        if not isinstance(title, str) or not title.strip():
-            warnings.append(f'ignored metadata for {name}: needs at least a "title" string')
+        if not isinstance(entry, dict):
+            warnings.append(f"ignored metadata for {name}: expected an object of fields")
             continue
         notes: list[str] = []
-        out[name] = DocMeta(
+        out[name] = DocMeta(  # field by field; a missing title is the article's own
             doc=name,
-            title=clip(title, "title", notes) or title,
+            title=clip(entry.get("title"), "title", notes) or "",
             publisher=clip(entry.get("publisher"), "publisher", notes),
             published=date_of(entry.get("published"), notes),
             byline=clip(entry.get("byline"), "byline", notes),
-            url=clip(entry.get("url"), "url", notes),
+            url=web_url(entry.get("url"), notes),
         )
         warnings.extend(f"metadata for {name}: {n}" for n in notes)
     return out, hashlib.sha256(data).hexdigest(), warnings

@@ -20,7 +20,9 @@ _KEYS = {
     "publisher": ("publisher", "source", "site", "site_name", "sitename", "outlet"),
     "published": ("date", "published", "publish_date", "pubdate", "date_published"),
     "byline": ("author", "authors", "byline", "by"),
+    "url": ("url", "link", "canonical", "canonical_url", "permalink"),
 }
+_WEB = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Found:
     publisher: str | None = None
     published: str | None = None  # ISO, possibly partial
     byline: str | None = None
+    url: str | None = None  # the page's own address: http(s) only
 
     def __or__(self, other: Found) -> Found:
         """Fields of `self`, with `other`'s where `self` has none."""
@@ -53,6 +56,18 @@ def clip(value: object, name: str, notes: list[str]) -> str | None:
     if len(text) > MAX_FIELD:
         notes.append(f"{name} longer than {MAX_FIELD} characters: clipped")
         text = text[: MAX_FIELD - 1].rstrip() + "…"
+    return text
+
+
+def web_url(value: object, notes: list[str]) -> str | None:
+    """An http(s) address for a citation's link; anything else is dropped with a note
+    (a `javascript:` or `file:` link must never reach a terminal or an embed)."""
+    text = clip(value, "url", notes)
+    if text is None:
+        return None
+    if not text.lower().startswith(_WEB) or any(c in text for c in " <>\"'`"):
+        notes.append(f"url {text[:60]!r} is not an http(s) address: dropped")
+        return None
     return text
 
 
@@ -81,6 +96,7 @@ def from_mapping(data: Mapping[str, object]) -> tuple[Found, list[str]]:
             publisher=clip(picked["publisher"], "publisher", notes),
             published=date_of(picked["published"], notes),
             byline=clip(picked["byline"], "byline", notes),
+            url=web_url(picked["url"], notes),
         ),
         notes,
     )
@@ -95,12 +111,15 @@ def merge(doc: str, given: DocMeta | None, found: Found, fallback_title: str) ->
             publisher=found.publisher,
             published=found.published,
             byline=found.byline,
+            url=found.url,
         )
-    return replace(
+    return replace(  # field by field: an entry without a title still gives the rest
         given,
+        title=given.title or found.title or fallback_title,
         publisher=given.publisher or found.publisher,
         published=given.published or found.published,
         byline=given.byline or found.byline,
+        url=given.url or found.url,
     )
 
 

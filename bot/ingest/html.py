@@ -19,7 +19,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from ..digest import rule_settings
-from .found import Found, clip, date_of
+from .found import Found, clip, date_of, web_url
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·)\s+")
@@ -49,6 +49,7 @@ def read_html(markup: str) -> tuple[str, Found, list[str]]:
         publisher=site,
         published=date_of(doc.get("date"), notes),
         byline=clip(doc.get("author"), "byline", notes),
+        url=web_url(doc.get("url"), notes),  # the page's canonical or og:url
     )
     return text.strip() + "\n", found, notes
 

@@ -50,6 +50,7 @@ def _extracting(extract: Callable[[str], tuple[str, Found, list[str]]]) -> Reade
 READERS: dict[str, tuple[Reader, dict[str, Any]]] = {
     ".txt": (read_text, decode.SETTINGS),
     ".md": (_extracting(markdown.read_markdown), markdown.SETTINGS),
+    ".markdown": (_extracting(markdown.read_markdown), markdown.SETTINGS),
     ".html": (_extracting(html.read_html), html.SETTINGS),
     ".htm": (_extracting(html.read_html), html.SETTINGS),
 }

@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from .terminal import Where, corpus_options, errors_to_exit, fail, notify, out_console
+
+
+def _named(name: str, files: tuple[str, ...], corpus: Path) -> str:
+    """The article `name` names: its file name, or a prefix only one file name has
+    (`article 004` for 004_a765cca09a6260ef.txt)."""
+    if name in files:
+        return name
+    matches = [f for f in files if f.startswith(name) or f.rsplit("/", 1)[-1].startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        fail(f"{name!r} names {len(matches)} articles in {corpus}; give more of the name")
+    fail(f"no article named {name!r} in {corpus} (see `python -m bot sources`)")
 
 
 @click.command("article")
@@ -32,10 +46,7 @@ def article_cmd(names: tuple[str, ...], as_json: bool, where: Where) -> None:
         listing, warnings = list_corpus(corpus)
     for w in warnings:
         notify(f"note: {w}")
-    wanted = list(names) or list(listing.files)
-    missing = [n for n in wanted if n not in listing.files]
-    if missing:
-        fail(f"no article named {missing[0]!r} in {corpus} (see `python -m bot sources`)")
+    wanted = [_named(n, listing.files, corpus) for n in names] or list(listing.files)
     console = out_console()
     for i, name in enumerate(wanted):
         loaded = load_article(listing.folder, name, i, listing.metadata)

@@ -48,11 +48,26 @@ def quote_line(q: Quote, limit: int = DESCRIPTION_MAX) -> str:
 
 def source_entry(s: Source | DocMeta, number: int) -> str:
     """One source line, within a field value whatever the corpus holds: the title and
-    publisher are shortened before escaping, the whole line after it."""
+    publisher are shortened before escaping, the whole line after it. With a link, the
+    title is the link (a masked link: Discord shows the title, opens the page)."""
     title = _clip(s.title, SOURCE_TITLE_MAX)
     publisher = _clip(s.publisher, SOURCE_PUBLISHER_MAX) if s.publisher else None
     line = f"**[{number}]** {clean(source_line(title, publisher, s.published))}"
+    link = _link(s.url)
+    if link is not None:
+        text = clean(title).replace("[", "\\[").replace("]", "\\]")
+        rest = clean(source_line("", publisher, s.published)).removeprefix(" — ")
+        linked = f"**[{number}]** [{text}]({link})" + (f" — {rest}" if rest else "")
+        if len(linked) <= FIELD_VALUE_MAX:
+            return linked
     return _clip(line, FIELD_VALUE_MAX)
+
+
+def _link(url: str | None) -> str | None:
+    """An http(s) address safe inside a masked link, or None."""
+    if not url or not url.lower().startswith(("http://", "https://")) or len(url) > 512:
+        return None
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
 def _embed_size(e: discord.Embed) -> int:

@@ -62,6 +62,7 @@ def _source_json(s: Source) -> dict[str, Any]:
         "publisher": s.publisher,
         "published": full_date(s.published),
         "date": s.published,
+        "url": s.url,
     }
 
 
@@ -75,6 +76,7 @@ def sources_json(docs: list[DocMeta]) -> list[dict[str, Any]]:
             "published": full_date(d.published),
             "date": d.published,
             "byline": d.byline,
+            "url": d.url,
         }
         for d in docs
     ]
@@ -118,7 +120,8 @@ def answer_text(ans: Answer) -> Text:
     for s in ans.sources:
         out.append(f"[{s.citation}] ", style="bold cyan")
         out.append(source_line(s.title, s.publisher, s.published))
-        out.append(f"  ({inert(s.doc)})\n", style="dim")
+        out.append(f"  ({inert(s.doc)})", style="dim")
+        out.append(f"\n    {inert(s.url)}\n" if s.url else "\n", style="dim underline")
     return out
 
 
@@ -127,7 +130,8 @@ def sources_text(docs: list[DocMeta]) -> Text:
     for i, d in enumerate(docs, 1):
         out.append(f"{i:>3}. ", style="bold cyan")
         out.append(source_line(d.title, d.publisher, d.published))
-        out.append(f"  ({inert(d.doc)})\n", style="dim")
+        out.append(f"  ({inert(d.doc)})", style="dim")
+        out.append(f"\n     {inert(d.url)}\n" if d.url else "\n", style="dim underline")
     return out
 
 

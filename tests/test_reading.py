@@ -1,0 +1,96 @@
+"""Reading (issue "Reading"): citations carry the page's link, metadata.json applies field
+by field, `.markdown` is read, and `article` takes a unique prefix. One test per defect,
+named after it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.answer.pipeline import answer
+from bot.interfaces.cli import main
+from bot.interfaces.discord_render import source_entry
+from bot.opening import open_engine
+from bot.records import Source
+
+from .conftest import BUNDLED, quiet, write
+
+PAGE = """<html><head><title>Ferry Chief Named | Riverside Gazette</title>
+<link rel="canonical" href="https://gazette.example/news/ferry-chief">
+<meta property="og:site_name" content="Riverside Gazette"></head><body><article>
+<h1>Ferry Chief Named</h1>
+<p>Island Ferries named Ana Ruiz as its new chief executive on Tuesday, after a six-month
+search that drew forty candidates from across the region.</p>
+<p>Ruiz ran the harbour authority for nine years and oversaw the rebuilding of the north
+pier, which reopened last spring.</p></article></body></html>"""
+
+
+def test_citations_have_a_link_from_the_pages_canonical_url(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "ferry.html", PAGE)
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    ans = answer(engine, "Who is the new chief executive of Island Ferries?")
+    assert ans.answered and ans.sources[0].url == "https://gazette.example/news/ferry-chief"
+    out = CliRunner().invoke(
+        main,
+        ["ask", "--json", "Who is the new chief executive of Island Ferries?",
+         "--corpus", str(corpus), "--index", str(tmp_path / "i")],
+    )  # fmt: skip
+    assert json.loads(out.stdout)["sources"][0]["url"] == "https://gazette.example/news/ferry-chief"
+    listing = CliRunner().invoke(
+        main, ["sources", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    )
+    assert "https://gazette.example/news/ferry-chief" in listing.stdout
+
+
+def test_a_link_that_is_not_http_is_dropped_with_a_note(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    body = "The harbour board raised the mooring fee to forty pounds a night on Monday.\n"
+    write(corpus, "a.md", f"---\ntitle: Harbour Dues\nurl: javascript:alert(1)\n---\n\n{body}")
+    pier = "Work on the north pier began on Tuesday and will take two years to finish.\n"
+    write(corpus, "b.md", f"---\ntitle: Pier Works\nlink: https://example.org/pier\n---\n\n{pier}")
+    out = CliRunner().invoke(main, ["index", "--corpus", str(corpus), "--index", str(tmp_path)])
+    assert "is not an http(s) address: dropped" in out.stderr
+    engine = open_engine(corpus, tmp_path, quiet)
+    urls = {d.doc: d.url for d in engine.documents}
+    assert urls == {"a.md": None, "b.md": "https://example.org/pier"}
+
+
+def test_metadata_json_applies_field_by_field_without_a_title(tiny_corpus: Path) -> None:
+    meta = {"gamma.md": {"publisher": "Orchard Weekly", "url": "https://orchard.example/fest"}}
+    (tiny_corpus / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    out = CliRunner().invoke(main, ["article", "gamma.md", "--json", "--corpus", str(tiny_corpus)])
+    got = json.loads(out.stdout)
+    assert got["publisher"] == "Orchard Weekly"  # the entry applies though it has no title
+    assert got["title"] == "Orchard Festival Draws Record Crowd"  # the article's own title
+    assert "needs at least" not in out.stderr
+
+
+def test_markdown_suffix_files_are_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    text = "The old lighthouse on the point was repaired and relit on Friday evening.\n"
+    write(corpus, "notes.markdown", f"# Lighthouse Repaired\n\n{text}")
+    ans = answer(open_engine(corpus, tmp_path / "i", quiet), "When was the lighthouse relit?")
+    assert ans.answered and ans.quotes[0].doc == "notes.markdown"
+
+
+def test_article_accepts_a_unique_prefix_of_a_file_name() -> None:
+    out = CliRunner().invoke(main, ["article", "004", "--corpus", str(BUNDLED)])
+    assert out.exit_code == 0 and out.stdout.startswith("004_a765cca09a6260ef.txt")
+    some = CliRunner().invoke(main, ["article", "00", "--corpus", str(BUNDLED)])
+    assert some.exit_code == 1 and "names 5 articles" in some.stderr
+    assert len(some.stderr.strip().splitlines()) == 1
+
+
+def test_the_discord_source_title_links_to_the_page() -> None:
+    s = Source(1, "ferry.html", "Ferry Chief Named", "Riverside Gazette", "2024-03-05",
+               "https://gazette.example/news/ferry-(chief)")  # fmt: skip
+    line = source_entry(s, 1)
+    assert line.startswith(
+        "**[1]** [Ferry Chief Named](https://gazette.example/news/ferry-%28chief%29)"
+    )
+    assert "Riverside Gazette, 5 March 2024" in line
+    plain = source_entry(Source(2, "x.txt", "No Link", None, None), 2)
+    assert plain == "**[2]** No Link"
