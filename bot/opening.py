@@ -66,6 +66,9 @@ def open_index(
         report = build_index(corpus_dir, index_dir, progress, encoder=encoder)
         for line in report.skipped:
             notify(f"skipped {line}")
+        if report.notes:  # never lost: `index` lists them one by one
+            n = len(report.notes)
+            notify(f"{n} note{'s' if n > 1 else ''}: run `newsqa index` to see them")
         try:
             return store.load(index_dir)
         except IndexError_ as exc:  # pragma: no cover - we just wrote it

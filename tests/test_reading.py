@@ -94,3 +94,51 @@ def test_the_discord_source_title_links_to_the_page() -> None:
     assert "Riverside Gazette, 5 March 2024" in line
     plain = source_entry(Source(2, "x.txt", "No Link", None, None), 2)
     assert plain == "**[2]** No Link"
+
+
+def test_front_matter_dates_in_common_formats_are_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    text = "The harbour board met on Monday and agreed the new mooring fees for the year.\n"
+    for name, date in (("a.md", "12 January 2023"), ("b.md", "January 12, 2023"),
+                       ("c.md", "2023-01-12"), ("d.md", "12/01/2023")):  # fmt: skip
+        write(corpus, name, f"---\ntitle: Harbour Fees {name}\ndate: {date}\n---\n\n{text}")
+    out = CliRunner().invoke(main, ["index", "--corpus", str(corpus), "--index", str(tmp_path)])
+    dates = {d.doc: d.published for d in open_engine(corpus, tmp_path, quiet).documents}
+    assert dates == {"a.md": "2023-01-12", "b.md": "2023-01-12", "c.md": "2023-01-12", "d.md": None}
+    assert "d.md: date '12/01/2023' is ambiguous (day or month first?): dropped" in out.stderr
+
+
+def test_broken_front_matter_is_a_note_naming_the_file_and_the_article_is_indexed(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.md",
+        "---\ntitle: [unclosed\n---\n\nThe ferry resumed service on Monday morning.\n",
+    )
+    out = CliRunner().invoke(main, ["index", "--corpus", str(corpus), "--index", str(tmp_path)])
+    assert "a.md: front matter is not YAML" in out.stderr
+    assert answer(
+        open_engine(corpus, tmp_path, quiet), "When did the ferry resume service?"
+    ).answered
+
+
+def test_image_alt_text_never_joins_a_sentence(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "a.md", "# Pier Rebuilt\n\nRuiz oversaw the rebuilding of the north pier.\n"
+          "![The north pier](pier.jpg)\n\nThe pier reopened to ferries on Friday.\n")  # fmt: skip
+    out = CliRunner().invoke(main, ["article", "a.md", "--json", "--corpus", str(corpus)])
+    text = json.loads(out.stdout)["text"]
+    assert "north pier. The north pier" not in text and "The north pier" not in text
+
+
+def test_notes_of_a_rebuild_by_ask_are_one_summary_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    fee = "The harbour board raised the mooring fee to forty pounds a night on Monday.\n"
+    write(corpus, "a.md", f"---\ntitle: Harbour Fees\ndate: 12/01/2023\n---\n\n{fee}")
+    out = CliRunner().invoke(
+        main,
+        ["ask", "How much is the mooring fee?", "--corpus", str(corpus), "--index", str(tmp_path)],
+    )
+    assert "1 note: run `newsqa index` to see them" in out.stderr

@@ -70,6 +70,14 @@ def find_date(line: str) -> str | None:
     return None
 
 
+def written_date(value: str) -> str | None:
+    """A whole value that is one written date: "12 January 2023", "January 12, 2023"."""
+    text = value.strip()
+    if len(text.split()) > 4:
+        return None
+    return find_date(text)
+
+
 def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 

@@ -5,12 +5,13 @@ out; `metadata.json` always wins, field by field. Pure functions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 from ..digest import rule_settings
 from ..records import DocMeta
-from .dates import valid_iso
+from .dates import valid_iso, written_date
 
 MAX_FIELD = 300  # characters: a title or a name longer than this is clipped, with a note
 
@@ -77,10 +78,16 @@ def date_of(value: object, notes: list[str]) -> str | None:
         return None
     if not isinstance(value, str):  # YAML reads 2019-03-23 as a date object
         value = str(value)
-    iso = valid_iso(value)
-    if iso is None:
+    iso = valid_iso(value) or written_date(value)
+    if iso is None and _NUMERIC_DATE.match(value.strip()):
+        notes.append(f"date {value[:40]!r} is ambiguous (day or month first?): dropped")
+    elif iso is None:
         notes.append(f"date {value[:40]!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD date: dropped")
     return iso
+
+
+# "12/01/2023", "01.12.2023": the 12th of January or the 1st of December.
+_NUMERIC_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 
 
 def from_mapping(data: Mapping[str, object]) -> tuple[Found, list[str]]:

@@ -2,8 +2,9 @@
 
 The front matter (a YAML block between `---` lines at the top) becomes metadata and is
 never indexed. The rest is parsed with markdown-it (CommonMark) and reduced to its text:
-headings, emphasis, links and images become the words they show, one paragraph per
-block, so `#`, `**` or `[text](url)` never reach a quote. Pure functions.
+headings, emphasis and links become the words they show, one paragraph per block, so
+`#`, `**` or `[text](url)` never reach a quote; images (their alt text) are left out.
+Pure functions.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def _inline(children: list[Token]) -> str:
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "image":  # its alt text is what the page says in its place
-            parts.append(_inline(child.children or []))
+        elif child.type == "image":
+            # Alt text describes a picture: like a caption it is never quoted, and kept it
+            # would glue itself onto the sentence before ("... the north pier. The pier").
+            continue
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "html_inline":
