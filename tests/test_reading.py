@@ -142,3 +142,14 @@ def test_notes_of_a_rebuild_by_ask_are_one_summary_line(tmp_path: Path) -> None:
         ["ask", "How much is the mooring fee?", "--corpus", str(corpus), "--index", str(tmp_path)],
     )
     assert "1 note: run `newsqa index` to see them" in out.stderr
+
+
+def test_a_publisher_that_is_an_address_or_ends_in_junk_reads_as_a_name() -> None:
+    from bot.ingest.found import publisher_name
+
+    notes: list[str] = []
+    assert publisher_name("https://www.hawaiinewsnow.com", notes) == "hawaiinewsnow.com"
+    assert publisher_name("www.cnbc.com/", notes) == "cnbc.com"
+    assert publisher_name("Wday_", notes) == "Wday"
+    assert publisher_name("The Hill | ", notes) == "The Hill"
+    assert publisher_name("Reuters", notes) == "Reuters" and notes == []

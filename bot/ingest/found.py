@@ -60,6 +60,22 @@ def clip(value: object, name: str, notes: list[str]) -> str | None:
     return text
 
 
+# A publisher written as an address ("https://www.hawaiinewsnow.com", "cnbc.com"): the site.
+_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$", re.I)
+_JUNK = "_|-–—·:•/ "  # trailing separators and template leftovers ("Wday_")
+
+
+def publisher_name(value: object, notes: list[str]) -> str | None:
+    """A publisher as people write it: an address becomes its domain without the scheme
+    and "www."; trailing separators and underscores are trimmed."""
+    text = clip(value, "publisher", notes)
+    if text is None:
+        return None
+    text = text.rstrip(_JUNK).strip()
+    m = _ADDRESS.match(text)
+    return (m.group(1).lower() if m else text) or None
+
+
 def web_url(value: object, notes: list[str]) -> str | None:
     """An http(s) address for a citation's link; anything else is dropped with a note
     (a `javascript:` or `file:` link must never reach a terminal or an embed)."""
@@ -100,7 +116,7 @@ def from_mapping(data: Mapping[str, object]) -> tuple[Found, list[str]]:
     return (
         Found(
             title=clip(picked["title"], "title", notes),
-            publisher=clip(picked["publisher"], "publisher", notes),
+            publisher=publisher_name(picked["publisher"], notes),
             published=date_of(picked["published"], notes),
             byline=clip(picked["byline"], "byline", notes),
             url=web_url(picked["url"], notes),

@@ -19,7 +19,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from ..digest import rule_settings
-from .found import Found, clip, date_of, web_url
+from .found import Found, clip, date_of, publisher_name, web_url
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·)\s+")
@@ -43,7 +43,7 @@ def read_html(markup: str) -> tuple[str, Found, list[str]]:
     if doc is None or not (doc.get("text") or "").strip():
         return html_to_text(markup), Found(), notes
     text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in doc["text"].splitlines()))
-    site = clip(doc.get("sitename"), "publisher", notes)
+    site = publisher_name(doc.get("sitename"), notes)
     found = Found(
         title=clip(strip_site(doc.get("title"), site, doc.get("hostname")), "title", notes),
         publisher=site,
