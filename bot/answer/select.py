@@ -2,9 +2,12 @@
 numbered by first appearance.
 
 Evidence is a logistic model's log-odds that a candidate answers the question
-(`features.evidence_score`, weights in `evidence.json`):
+(`features.evidence_score`, weights in `evidence.json`). On a lexical index:
 
     evidence = bias + 7.58·own + 2.01·article + 2.44·reach + 1.26·matched
+
+and on an index with sentence vectors the model adds the encoder's two cosines (sim,
+passage_sim) and was refitted with them (bias −10.7; docs/quality.md, fourth round).
 
 `own` is the share of the question's weight (sentence IDF; words the corpus never uses
 weigh most) the quote holds, `article` the share held by the top passages of its article
