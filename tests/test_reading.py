@@ -153,3 +153,23 @@ def test_a_publisher_that_is_an_address_or_ends_in_junk_reads_as_a_name() -> Non
     assert publisher_name("Wday_", notes) == "Wday"
     assert publisher_name("The Hill | ", notes) == "The Hill"
     assert publisher_name("Reuters", notes) == "Reuters" and notes == []
+
+
+def test_a_short_page_keeps_its_body(tmp_path: Path) -> None:
+    # Every line is short and has no sentence end: before, the label rule dropped them all
+    # and the article was skipped with "no article text after cleaning".
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "result.txt",
+        "Harbour Cup Final\n\nRiverside 2 Lakeside 1\n\nGoals by Ruiz and Cole\n",
+    )
+    write(corpus, "other.txt", "Ferry News\n\nThe island ferry resumed its service on Monday.\n")
+    out = CliRunner().invoke(main, ["index", "--corpus", str(corpus), "--index", str(tmp_path)])
+    assert out.exit_code == 0 and "skipped" not in out.stderr
+    page = CliRunner().invoke(main, ["article", "result.txt", "--json", "--corpus", str(corpus)])
+    text = json.loads(page.stdout)["text"]
+    assert "Riverside 2 Lakeside 1" in text and "Goals by Ruiz and Cole" in text
+    # ... and it is searchable: its passage is what a question about it finds
+    engine = open_engine(corpus, tmp_path, quiet)
+    assert engine.retriever.search(["lakesid"], 1)[0].doc.doc == "result.txt"

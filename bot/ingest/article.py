@@ -19,7 +19,12 @@ def load_article(
         return exc.strerror or type(exc).__name__
     except ValueError as exc:
         return str(exc)
-    doc = clean_document(doc_id, name, art.text, metadata.get(name), art.decode_errors, art.found)
+    meta = metadata.get(name)
+    doc = clean_document(doc_id, name, art.text, meta, art.decode_errors, art.found)
+    if not doc.paragraphs:
+        # A short page of short lines (a score, a list of results) must not lose all of
+        # its text to the label rule; every other rule still applies.
+        doc = clean_document(doc_id, name, art.text, meta, art.decode_errors, art.found, False)
     if not doc.paragraphs:
         return "no article text after cleaning"
     return doc, art

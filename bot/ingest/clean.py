@@ -68,8 +68,9 @@ def _looks_like_title(text: str) -> bool:
 class _Page:
     """One article's cleaning state: what has been found so far, line by line."""
 
-    def __init__(self, brand: str | None, meta_title: str | None) -> None:
+    def __init__(self, brand: str | None, meta_title: str | None, labels: bool = True) -> None:
         self.brand, self.meta_title = brand, meta_title
+        self.labels = labels  # short lines without a sentence end are labels
         self.title: str | None = None
         self.byline: str | None = None
         self.dateline: str | None = None
@@ -101,7 +102,7 @@ class _Page:
             and _looks_like_title(text)
         ):
             reason, self.title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
-        if reason is None and _is_label(text):
+        if reason is None and self.labels and _is_label(text):
             reason = "label"
         self.key = _norm(text) if reason is None else ""
         if reason is None and self.key in self.seen:
@@ -128,6 +129,7 @@ def clean_document(
     meta: DocMeta | None,
     decode_errors: int = 0,
     found: Found | None = None,
+    labels: bool = True,
 ) -> CleanDoc:
     """Split an article's text into metadata and body paragraphs; furniture is dropped.
 
@@ -135,11 +137,12 @@ def clean_document(
     paragraphs - and every offset from here on points into it: it is what the bot
     indexes, quotes and shows (`python -m bot article`). A headline, a byline and a
     dateline found on the way fill in the metadata that `meta` (metadata.json) and
-    `found` (the page's or front matter's) leave out."""
+    `found` (the page's or front matter's) leave out. `labels=False` keeps short lines
+    without a sentence end: for a short page that would otherwise keep nothing."""
     found = found or Found()
     brand = _brand((meta.publisher if meta else None) or found.publisher)
     given_title = (meta.title if meta else None) or found.title
-    page = _Page(brand, _norm(given_title) if given_title else None)
+    page = _Page(brand, _norm(given_title) if given_title else None, labels)
     for line in iter_lines(raw):
         page.take(line)
     fallback = page.title or _fallback_title(name, raw, page.paragraphs)
