@@ -30,9 +30,7 @@ SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 
 
 def _size_mb(folder: Path) -> float:
-    """The live build's files (not the vector cache, which is reported apart)."""
-    files = [p for p in folder.rglob("*") if p.is_file() and ".vectors" not in p.parts]
-    return sum(p.stat().st_size for p in files) / 1e6
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
 def bundled(tmp: Path) -> list[str]:
@@ -100,8 +98,7 @@ def synthetic(tmp: Path, label: str, n: int) -> list[str]:
         f"| {label} passages ({vec.sentences:,} sentences): build lexical / with vectors | "
         f"{lex_s:.1f} / {vec_s:.1f} s ({rate:.0f} sentences/s embedded) |",
         f"| {label}: index size lexical / with vectors | {_size_mb(tmp / f'lex-{label}'):.1f} / "
-        f"{_size_mb(tmp / f'vec-{label}'):.1f} MB (+ vector cache "
-        f"{_size_mb(tmp / f'vec-{label}' / '.vectors'):.1f} MB) |",
+        f"{_size_mb(tmp / f'vec-{label}'):.1f} MB |",
     ]
 
 

@@ -1,15 +1,15 @@
-"""Sentence and passage vectors of a build, embedded once and cached by content.
+"""Sentence and passage vectors of a build, embedded once and reused by content.
 
 Every sentence is embedded when the index is built (never at query time: on these CPUs a
 sentence costs ~10-20 ms). A passage's vector is the mean of its sentences' (made unit
 again), which costs nothing more. Both are stored as float16, which keeps cosines to
 about 1e-3 and halves the size (768 bytes a sentence).
 
-The cache: `<index>/.vectors/` holds the last build's vectors keyed by a digest of each
-sentence's text and the encoder's settings, so a rebuild after adding one article embeds
-only that article's sentences. It is written after a build, atomically (a new folder
-renamed over the old), and holds only the current corpus's sentences, so it never grows
-past the index itself. A missing, foreign or damaged cache is simply not used.
+Reuse: each build also stores `sent_keys.npy`, a digest of every sentence's text and the
+encoder's settings. The next build (under the same build lock) reads the live build's
+keys and vectors, so a rebuild after adding one article embeds only that article's
+sentences, and nothing is stored twice. A live build that is missing, foreign, lexical
+or damaged is simply not reused.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,11 +24,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import IndexError_
+from ..index.folder import current_build
 from ..progress import Progress
 from ..retrieval import Encoder
 from .writer import BuildFolder
 
-CACHE = ".vectors"
 CHUNK = 256  # sentences per progress step
 
 
@@ -44,46 +43,30 @@ def digests(texts: Sequence[str], settings: dict[str, Any]) -> NDArray[np.uint8]
     return out
 
 
-def _load_cache(folder: Path, settings: dict[str, Any]) -> tuple[dict[bytes, int], Any]:
+def _live_vectors(index_dir: Path, settings: dict[str, Any]) -> tuple[dict[bytes, int], Any]:
+    """The live build's sentence vectors by key, when it was made with this encoder."""
     try:
-        if json.loads((folder / "encoder.json").read_text(encoding="utf-8")) != settings:
+        folder = current_build(index_dir)
+        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+        if params.get("settings", {}).get("encoder") != settings:
             return {}, None
-        keys = np.load(folder / "keys.npy", allow_pickle=False)
-        vecs = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        keys = np.load(folder / "sent_keys.npy", allow_pickle=False)
+        vecs = np.load(folder / "sent_vec.npy", mmap_mode="r", allow_pickle=False)
         if keys.dtype != np.uint8 or keys.ndim != 2 or len(keys) != len(vecs):
             return {}, None
-    except (OSError, ValueError):
+    except (IndexError_, OSError, ValueError, AttributeError):
         return {}, None
     return {bytes(k): i for i, k in enumerate(keys)}, vecs
 
 
-def _save_cache(
-    index_dir: Path, keys: NDArray[np.uint8], vecs: NDArray[np.float16], settings: dict[str, Any]
-) -> None:
-    tmp = index_dir / f".vectors-tmp-{os.getpid()}"
-    final = index_dir / CACHE
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        np.save(tmp / "keys.npy", keys, allow_pickle=False)
-        np.save(tmp / "vectors.npy", vecs, allow_pickle=False)
-        (tmp / "encoder.json").write_text(json.dumps(settings, sort_keys=True), encoding="utf-8")
-        old = index_dir / f".vectors-old-{os.getpid()}"
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError:  # a cache is only a saving: a full disk must not fail the build
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def embed_sentences(
     texts: Sequence[str], encoder: Encoder, index_dir: Path, progress: Progress
-) -> NDArray[np.float16]:
-    """Unit vectors of `texts` (float16 [n, dim]), from the cache where it has them."""
+) -> tuple[NDArray[np.float16], NDArray[np.uint8]]:
+    """Unit vectors of `texts` (float16 [n, dim]), from the live build where it has them,
+    and their keys."""
     settings = encoder.settings
     keys = digests(texts, settings)
-    known, cached = _load_cache(index_dir / CACHE, settings)
+    known, cached = _live_vectors(index_dir, settings)
     out = np.zeros((len(texts), int(settings["dim"])), dtype=np.float16)
     missing = []
     for i, k in enumerate(keys):
@@ -97,8 +80,7 @@ def embed_sentences(
         rows = missing[lo : lo + CHUNK]
         out[rows] = encoder.encode([texts[i] for i in rows]).astype(np.float16)
         progress("embedding", min(lo + CHUNK, len(missing)), len(missing))
-    _save_cache(index_dir, keys, out, settings)
-    return out
+    return out, keys
 
 
 def passage_vectors(
@@ -122,11 +104,12 @@ def write_vectors(
     offsets: NDArray[np.int64],
     passages: NDArray[np.int64],
 ) -> None:
-    """Every sentence's vector (from the cache where it can) and every passage's, into
+    """Every sentence's vector (from the live build where it can) and every passage's, into
     the build (the sentence texts are read back from its sent_text.bin)."""
     with open(build.path / "sent_text.bin", "rb") as fh:
         blob = fh.read()
     texts = [blob[a:b].decode("utf-8") for a, b in itertools.pairwise(offsets.tolist())]
-    sent_vec = embed_sentences(texts, encoder, index_dir, progress)
+    sent_vec, keys = embed_sentences(texts, encoder, index_dir, progress)
     build.write_array("sent_vec", sent_vec)
+    build.write_array("sent_keys", keys)  # what the next build reuses
     build.write_array("passage_vec", passage_vectors(sent_vec, passages))
