@@ -227,6 +227,8 @@ def _candidate(
         return None  # the sentence that needs a lead-in answers nothing: no padding
     length = len(sentence_terms(win[-1].text))
     typed = any(_holds(query, query.answer_type, s.text) for s in win)
+    # A number of anything; only when there is one can it count what was asked about.
+    has_needed = any(_holds(query, query.needs, s.text, counted=False) for s in win)
     feats = Features(
         own=own,
         match=match(query, terms, length, ctx.avg_len, ctx.settings),
@@ -252,7 +254,7 @@ def _candidate(
         or _predicate(query, seen)
         or ("two_names" not in ctx.settings.off and _two_names(ctx.names, stems)),
         typed,
-        any(_holds(query, query.needs, s.text) for s in win),
-        any(_holds(query, query.needs, s.text, counted=False) for s in win),
+        has_needed and any(_holds(query, query.needs, s.text) for s in win),
+        has_needed,
         feats,
     )
