@@ -67,8 +67,8 @@ def main() -> None:
     for page_id, gold in sorted(truth.items()):
         with gzip.open(ns.pages / "html" / f"{page_id}.html.gz") as fh:
             markup = fh.read().decode("utf-8")
-        text, found, _ = read_html(markup)
-        doc = clean_document(0, f"{page_id}.html", text, None, found=found)
+        text, found, _, roles = read_html(markup)
+        doc = clean_document(0, f"{page_id}.html", text, None, found=found, roles=roles)
         ours.append((doc.raw, gold["articleBody"]))
         raw = _trafilatura(markup) or {}
         theirs.append((raw.get("text") or "", gold["articleBody"]))

@@ -65,7 +65,7 @@ The festival began in `1952` and now fills the whole valley.
 
 def test_inline_markup_never_glues_words() -> None:
     assert html_to_text("<p>a <a>b</a> c</p>") == "a b c\n"
-    text, _, _ = read_html("<p>The council <a>approved</a> the <b>new budget</b></p>")
+    text, _, _, _ = read_html("<p>The council <a>approved</a> the <b>new budget</b></p>")
     assert "The council approved the new budget" in text
 
 
@@ -111,7 +111,7 @@ def test_title_loses_the_site_suffix() -> None:
 
 
 def test_markdown_front_matter_is_metadata_and_markup_is_reduced(tmp_path: Path) -> None:
-    text, found, notes = read_markdown(MARKDOWN)
+    text, found, notes, _ = read_markdown(MARKDOWN)
     assert notes == []
     assert (found.title, found.publisher, found.published, found.byline) == (
         "Orchard Festival Draws Record Crowd",

@@ -153,6 +153,11 @@ def test_a_publisher_that_is_an_address_or_ends_in_junk_reads_as_a_name() -> Non
     assert publisher_name("Wday_", notes) == "Wday"
     assert publisher_name("The Hill | ", notes) == "The Hill"
     assert publisher_name("Reuters", notes) == "Reuters" and notes == []
+    # "Hosted" is the extractor's guess from hosted.ap.org: the domain names the publisher
+    assert publisher_name("Hosted", notes, "hosted.ap.org") == "ap.org"
+    assert publisher_name("Gizmodo", notes, "gizmodo.com") == "Gizmodo"  # a real name
+    assert publisher_name("MoreBikes", notes, "www.morebikes.co.uk") == "MoreBikes"
+    assert publisher_name("LinkNaija | Nigeria's popular blog", notes) == "LinkNaija"
 
 
 def test_a_short_page_keeps_its_body(tmp_path: Path) -> None:

@@ -20,11 +20,13 @@ def load_article(
     except ValueError as exc:
         return str(exc)
     meta = metadata.get(name)
-    doc = clean_document(doc_id, name, art.text, meta, art.decode_errors, art.found)
+    doc = clean_document(doc_id, name, art.text, meta, art.decode_errors, art.found, art.roles)
     if not doc.paragraphs:
         # A short page of short lines (a score, a list of results) must not lose all of
         # its text to the label rule; every other rule still applies.
-        doc = clean_document(doc_id, name, art.text, meta, art.decode_errors, art.found, False)
+        doc = clean_document(
+            doc_id, name, art.text, meta, art.decode_errors, art.found, art.roles, False
+        )
     if not doc.paragraphs:
         return "no article text after cleaning"
     return doc, art

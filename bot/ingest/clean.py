@@ -13,7 +13,8 @@ from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
 from .found import Found, merge
-from .furniture import TERMINAL, Line, body_spans, classify_line, iter_lines
+from .furniture import TERMINAL, Line, body_spans, classify_line, has_credit, iter_lines
+from .roles import CAPTION, HEADING, Roles, role_key
 
 __all__ = ["SETTINGS", "classify_line", "clean_document"]
 
@@ -34,6 +35,10 @@ TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30  # a first line this long may be the he
 BYLINE_MAX_CHARS = 120
 DATELINE_MAX_WORDS = 10  # "Updated 10:15 a.m. ET, Mon March 25, 2019" and no longer
 _TERMINAL_SENTENCE = re.compile(r"[a-z]{3,}[.!?]$")  # a line ending a sentence is prose
+HEADING_MAX_WORDS = 12  # a title-case line this short without a final stop is a heading
+CAPTION_MAX_WORDS = 25  # a one-sentence line this short under a photo credit is its caption
+_LIST_ITEM = re.compile(r"^(?:[-*•·▪]\s|\d{1,2}[.)]\s)")
+_SENTENCE_STOP = re.compile(r"[.!?][\"”’')\]]*\s+\S")  # a stop with more text after it
 
 
 def _norm(text: str) -> str:
@@ -60,6 +65,31 @@ def _is_label(text: str) -> bool:
     )
 
 
+def _is_heading(text: str) -> bool:
+    """A short title-case line without a final stop: "Where The Money Went"."""
+    words = text.split(maxsplit=HEADING_MAX_WORDS)
+    if len(words) > HEADING_MAX_WORDS or TERMINAL.search(text):
+        return False
+    long = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(long) and all(w[0].isupper() for w in long)
+
+
+def _is_list_heading(text: str, after: str | None, roles: Roles) -> bool:
+    """A short line ending in a colon that a list follows: "Tour dates:"."""
+    if after is None or not text.endswith(":") or len(text.split()) > HEADING_MAX_WORDS:
+        return False
+    return bool(_LIST_ITEM.match(after)) or role_key(after) in roles
+
+
+def _is_caption(text: str, sentences: int) -> bool:
+    """Short, of at most `sentences` sentences: what a photo caption is. (A long line
+    that ends in a credit is a paragraph that only loses the credit: `body_spans`.)"""
+    limit = CAPTION_MAX_WORDS * sentences
+    if len(text.split(maxsplit=limit)) > limit:
+        return False
+    return len(_SENTENCE_STOP.findall(text)) < sentences
+
+
 def _looks_like_title(text: str) -> bool:
     words = len(text.split())
     return TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";"))
@@ -68,9 +98,13 @@ def _looks_like_title(text: str) -> bool:
 class _Page:
     """One article's cleaning state: what has been found so far, line by line."""
 
-    def __init__(self, brand: str | None, meta_title: str | None, labels: bool = True) -> None:
+    def __init__(
+        self, brand: str | None, meta_title: str | None, roles: Roles, labels: bool = True
+    ) -> None:
         self.brand, self.meta_title = brand, meta_title
-        self.labels = labels  # short lines without a sentence end are labels
+        self.roles = roles  # what the reader knows of the page's structure (roles.py)
+        self.captions = [k for k, role in roles.items() if role == CAPTION]
+        self.labels = labels  # short lines without a sentence end are labels or headings
         self.title: str | None = None
         self.byline: str | None = None
         self.dateline: str | None = None
@@ -79,9 +113,11 @@ class _Page:
         self.seen: set[str] = set()
         self.in_tail = False
         self.key = ""  # the comparison key of the line just classified
+        self.last = ""  # why the line before was dropped ("" when it was body)
 
-    def reason(self, text: str) -> str | None:
-        """Why the line is not body text (noting a headline, byline or dateline), or None."""
+    def reason(self, text: str, after: str | None) -> str | None:
+        """Why the line is not body text (noting a headline, byline or dateline), or None.
+        `after` is the next line, for a heading that introduces a list."""
         reason: str | None = None
         if self.in_tail or _TAIL_MARKERS.match(text):
             self.in_tail, reason = True, "footer"
@@ -90,27 +126,42 @@ class _Page:
         elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
             reason, self.byline = "byline", self.byline or m.group("who").strip()
             self.dateline = self.dateline or find_date(m.group("rest") or "")
+        elif self.roles and (role := self.roles.get(role_key(text))):
+            reason = role  # the page's structure says: a heading, a caption, a table row
+        elif (self.last == "photo credit" and _is_caption(text, 1)) or (
+            has_credit(text) and _is_caption(text, 2)
+        ):
+            reason = "caption"  # sits right under a photo credit, or ends in one
         else:
             reason = classify_line(text, self.brand)
-        if reason in (None, "timestamp") and not self.paragraphs and (day := _dateline(text)):
+        first = not self.paragraphs and reason in (None, "timestamp", HEADING)
+        if first and (day := _dateline(text)):
             reason, self.dateline = "dateline", self.dateline or day
         if (
-            reason is None
+            reason in (None, HEADING)
+            and first
             and self.title is None
-            and not self.paragraphs
             and self.meta_title is None
             and _looks_like_title(text)
         ):
             reason, self.title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
         if reason is None and self.labels and _is_label(text):
             reason = "label"
+        if (
+            reason is None
+            and self.labels
+            and (_is_heading(text) or _is_list_heading(text, after, self.roles))
+        ):
+            reason = HEADING
         self.key = _norm(text) if reason is None else ""
         if reason is None and self.key in self.seen:
             reason = "duplicate"
         return reason
 
-    def take(self, line: Line) -> None:
-        reason = self.reason(line.text)
+    def take(self, line: Line, after: str | None) -> None:
+        line = self.uncaptioned(line)
+        reason = self.reason(line.text, after)
+        self.last = reason or ""
         if reason is not None:
             self.dropped.append((reason, line.text))
             return
@@ -121,6 +172,36 @@ class _Page:
         else:
             self.dropped.append(("photo credit", line.text))
 
+    def uncaptioned(self, line: Line) -> Line:
+        """The line without a caption glued to its start: the extractor joins a lead
+        photo's caption to the paragraph after it ("Ruiz at the pier. Island Ferries...")."""
+        if not self.captions:
+            return line
+        key = role_key(line.text)
+        for caption in self.captions:
+            if len(caption) < len(key) and key.startswith(caption):
+                cut = _after_key_chars(line.text, len(caption))
+                rest = line.text[cut:]
+                lead = len(rest) - len(rest.lstrip())
+                self.dropped.append((CAPTION, line.text[:cut].strip()))
+                return Line(line.start + cut + lead, line.end, rest.strip())
+        return line
+
+
+def _after_key_chars(text: str, n: int) -> int:
+    """The offset in `text` just past its first `n` key characters (role_key's), and
+    past the punctuation that closes them ("...on Tuesday." -> after the stop)."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if piece := role_key(ch):
+            seen += len(piece)  # "ß" folds to "ss": two key characters
+            if seen >= n:
+                end = i + 1
+                while end < len(text) and not text[end].isspace() and not role_key(text[end]):
+                    end += 1
+                return end
+    return len(text)
+
 
 def clean_document(
     doc_id: int,
@@ -129,6 +210,7 @@ def clean_document(
     meta: DocMeta | None,
     decode_errors: int = 0,
     found: Found | None = None,
+    roles: Roles | None = None,
     labels: bool = True,
 ) -> CleanDoc:
     """Split an article's text into metadata and body paragraphs; furniture is dropped.
@@ -137,14 +219,21 @@ def clean_document(
     paragraphs - and every offset from here on points into it: it is what the bot
     indexes, quotes and shows (`python -m bot article`). A headline, a byline and a
     dateline found on the way fill in the metadata that `meta` (metadata.json) and
-    `found` (the page's or front matter's) leave out. `labels=False` keeps short lines
-    without a sentence end: for a short page that would otherwise keep nothing."""
+    `found` (the page's or front matter's) leave out. `roles` are the reader's: lines
+    that the page's structure marks as headings, captions, link lists or table rows are
+    never body. `labels=False` keeps short lines without a sentence end (our own guess
+    that they are labels or headings): for a short page that would otherwise keep
+    nothing."""
     found = found or Found()
     brand = _brand((meta.publisher if meta else None) or found.publisher)
     given_title = (meta.title if meta else None) or found.title
-    page = _Page(brand, _norm(given_title) if given_title else None, labels)
-    for line in iter_lines(raw):
-        page.take(line)
+    page = _Page(brand, _norm(given_title) if given_title else None, roles or {}, labels)
+    lines = iter_lines(raw)
+    line = next(lines, None)
+    while line is not None:
+        after = next(lines, None)
+        page.take(line, after.text if after else None)
+        line = after
     fallback = page.title or _fallback_title(name, raw, page.paragraphs)
     own = Found(title=page.title, byline=page.byline, published=page.dateline)
     body, kept = _body(raw, page.paragraphs)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class RawArticle:
     notes: tuple[str, ...] = ()  # what was dropped from that metadata, and why
     size: int = 0  # the file's size and mtime as seen just before its bytes were read:
     mtime_ns: int = 0  # what the index's freshness fingerprint records
+    roles: Mapping[str, str] = field(default_factory=dict)  # non-body lines (roles.py)
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def read_article(folder: Path, name: str) -> RawArticle:
         got.notes,
         st.st_size,
         st.st_mtime_ns,
+        got.roles,
     )
 
 

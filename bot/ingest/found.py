@@ -65,15 +65,25 @@ _ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?
 _JUNK = "_|-–—·:•/ "  # trailing separators and template leftovers ("Wday_")
 
 
-def publisher_name(value: object, notes: list[str]) -> str | None:
+def publisher_name(value: object, notes: list[str], host: object = None) -> str | None:
     """A publisher as people write it: an address becomes its domain without the scheme
-    and "www."; trailing separators and underscores are trimmed."""
+    and "www."; a tagline after " | " goes ("LinkNaija | Nigeria's popular blog"), and
+    trailing separators and underscores are trimmed. A name that is only the first label
+    of the page's host, when that label is a subdomain ("Hosted" for hosted.ap.org), is
+    the extractor's guess from the address: the domain is the better name."""
     text = clip(value, "publisher", notes)
     if text is None:
         return None
-    text = text.rstrip(_JUNK).strip()
+    text = text.split(" | ", 1)[0].rstrip(_JUNK).strip()
     m = _ADDRESS.match(text)
-    return (m.group(1).lower() if m else text) or None
+    name = (m.group(1).lower() if m else text) or None
+    if name and isinstance(host, str):
+        labels = host.lower().removeprefix("www.").split(".")
+        # "ap.org", "bbc.co.uk": a two-letter country code after a short label is one suffix
+        size = 3 if len(labels[-1]) == 2 and len(labels) > 2 and len(labels[-2]) <= 3 else 2
+        if len(labels) > size and name.lower() == labels[0]:
+            return ".".join(labels[-size:])
+    return name
 
 
 def web_url(value: object, notes: list[str]) -> str | None:

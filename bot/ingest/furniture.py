@@ -109,6 +109,12 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^(credit|courtesy|source)\s*:\s*\S|\((photo|image|credit|picture)s?\b[^)]*\)$",
         ),
         (
+            "notice",  # written to one reader, never part of the article
+            r"personal,? non-?commercial use|an error has (occurred|been encountered)|"
+            r"please try again later|\bhas been sent to\b|thanks? (you )?for signing up|"
+            r"error processing your",
+        ),
+        (
             "author bio",
             r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3} (is|was) (a|an|the) ([\w-]+ ){0,4}"
             r"(reporter|correspondent|writer|editor|journalist|columnist|contributor|"
@@ -116,6 +122,9 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# "[WARNING] ...", "[INSIGHT] ...": a site's promo tag before a link to another story.
+# Capitals only (so case-sensitive, unlike the rules above): "[He] said" is a quote.
+_PROMO_TAG = re.compile(r"^\[[A-Z][A-Z &-]{1,24}\]\s")
 TERMINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s)")
 _CUT_SHORT = re.compile(r"(?:\.{2,}|…)$")  # a caption the page cut off: "... After defeat..."
@@ -153,6 +162,8 @@ def classify_line(text: str, brand: str | None = None) -> str | None:
     for reason, pattern in _LINE_RULES:
         if pattern.search(text):
             return reason
+    if _PROMO_TAG.match(text):
+        return "promo tag"
     if _CREDIT_LINE.match(text):
         return "photo credit"
     if _PICTURE_ID.match(text):
@@ -168,17 +179,29 @@ def classify_line(text: str, brand: str | None = None) -> str | None:
     return None
 
 
+def _credit_start(text: str) -> int | None:
+    """Where a photo credit glued to the end of the line starts, if there is one.
+    Credits sit at the end of a line: only its tail is searched, and only when it has
+    the marks every credit has ("/", "via", or a closing parenthesis)."""
+    tail_start = max(0, len(text) - _CREDIT_TAIL)
+    tail = text[tail_start:]
+    for pattern, mark in ((_GLUED_CREDIT, "/"), (_GLUED_CREDIT, " via "), (_PAREN_CREDIT, ")")):
+        if mark in tail and (m := pattern.search(text, tail_start)):
+            return m.start()
+    return None
+
+
+def has_credit(text: str) -> bool:
+    """Does the line end in a photo credit ("...in Mosul.Erik De Castro / Reuters", "...
+    on Saturday (AFP photo)")? Such a line is a caption."""
+    return _credit_start(text) is not None
+
+
 def body_spans(line: Line) -> list[Span]:
     """Spans of a body line with glued credits and template tokens cut out."""
     text, start = line.text, line.start
-    end = len(text)
-    tail = text[-_CREDIT_TAIL:]
-    # Credits sit at the end of a line: only its tail is searched, and only when it has
-    # the marks every credit has ("/", "via", or a closing parenthesis).
-    for pattern, mark in ((_GLUED_CREDIT, "/"), (_GLUED_CREDIT, " via "), (_PAREN_CREDIT, ")")):
-        if mark in tail and (m := pattern.search(text, max(0, end - _CREDIT_TAIL), end)):
-            end = m.start()
-            break
+    credit = _credit_start(text)
+    end = len(text) if credit is None else credit
     # A caption cut short by the page ("... After defeat...") keeps its whole sentences.
     trimmed = text[:end].rstrip()
     if end < len(text) and (cut := _CUT_SHORT.search(trimmed)):

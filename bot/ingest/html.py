@@ -20,6 +20,7 @@ from typing import Any
 
 from ..digest import rule_settings
 from .found import Found, clip, date_of, publisher_name, web_url
+from .roles import html_roles
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·)\s+")
@@ -36,14 +37,14 @@ except PackageNotFoundError:  # pragma: no cover - a declared dependency
     EXTRACTOR_VERSION = "missing"
 
 
-def read_html(markup: str) -> tuple[str, Found, list[str]]:
-    """(main text, metadata found in the page, notes)."""
+def read_html(markup: str) -> tuple[str, Found, list[str], dict[str, str]]:
+    """(main text, metadata found in the page, notes, the roles of its non-body lines)."""
     notes: list[str] = []
     doc = _trafilatura(markup)
     if doc is None or not (doc.get("text") or "").strip():
-        return html_to_text(markup), Found(), notes
+        return html_to_text(markup), Found(), notes, html_roles(markup, None)
     text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in doc["text"].splitlines()))
-    site = publisher_name(doc.get("sitename"), notes)
+    site = publisher_name(doc.get("sitename"), notes, doc.get("hostname"))
     found = Found(
         title=clip(strip_site(doc.get("title"), site, doc.get("hostname")), "title", notes),
         publisher=site,
@@ -51,7 +52,7 @@ def read_html(markup: str) -> tuple[str, Found, list[str]]:
         byline=clip(doc.get("author"), "byline", notes),
         url=web_url(doc.get("url"), notes),  # the page's canonical or og:url
     )
-    return text.strip() + "\n", found, notes
+    return text.strip() + "\n", found, notes, html_roles(markup, doc.get("body"))
 
 
 def _trafilatura(markup: str) -> dict[str, Any] | None:

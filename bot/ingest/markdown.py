@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from ..digest import rule_settings
 from .found import Found, from_mapping
+from .roles import HEADING, LINK_LIST, TABLE, role_key
 
 _FRONT_MATTER = re.compile(
     r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
@@ -49,19 +50,46 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
 
 def to_text(markdown: str) -> str:
     """The visible text of a Markdown document, one block per paragraph."""
+    return _blocks(markdown)[0]
+
+
+def _blocks(markdown: str) -> tuple[str, dict[str, str]]:
+    """(the visible text, one block per paragraph; the roles of its non-body blocks):
+    headings, table rows, and blocks that are only a link (a list of other pages)."""
     out: list[str] = []
+    roles: dict[str, str] = {}
     current: list[str] = []
+    role: str | None = None
     for token in _PARSER.parse(markdown):
         if token.type == "inline":
             current.append(_inline(token.children or []))
+            if role is None and _only_link(token.children or []):
+                role = LINK_LIST
         elif token.type in ("fence", "code_block"):
             current.append(token.content.strip())
+        elif token.type == "heading_open":
+            role = HEADING
+        elif token.type == "tr_open":
+            role = TABLE
         if token.type in _BLOCK_ENDS or token.type in ("fence", "code_block"):
             block = " ".join(p for p in current if p).strip()
             if block:
                 out.append(block)
-            current = []
-    return "\n\n".join(out) + ("\n" if out else "")
+                if role is not None:
+                    roles.setdefault(role_key(block), role)
+            current, role = [], None
+    return "\n\n".join(out) + ("\n" if out else ""), roles
+
+
+def _only_link(children: list[Token]) -> bool:
+    """An inline run that is one link and nothing else: "[Other story](https://...)"."""
+    kinds = [c.type for c in children if not (c.type == "text" and not c.content.strip())]
+    return (
+        bool(kinds)
+        and kinds[0] == "link_open"
+        and kinds[-1] == "link_close"
+        and (kinds.count("link_open") == 1)
+    )
 
 
 def _inline(children: list[Token]) -> str:
@@ -80,11 +108,12 @@ def _inline(children: list[Token]) -> str:
     return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
 
 
-def read_markdown(text: str) -> tuple[str, Found, list[str]]:
-    """(plain text, metadata from the front matter, notes)."""
+def read_markdown(text: str) -> tuple[str, Found, list[str], dict[str, str]]:
+    """(plain text, metadata from the front matter, notes, roles of non-body blocks)."""
     front, body, note = split_front_matter(text)
     found, notes = from_mapping(front)
-    return to_text(body), found, [note, *notes] if note else notes
+    plain, roles = _blocks(body)
+    return plain, found, [note, *notes] if note else notes, roles
 
 
 SETTINGS = rule_settings("newsqa-markdown", vars())

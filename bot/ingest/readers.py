@@ -8,7 +8,7 @@ and indexing then work unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ class Read:
     notes: tuple[str, ...] = ()  # what was dropped from that metadata, and why
     decode_note: str | None = None  # e.g. "12 undecodable bytes replaced"
     decode_errors: int = 0
+    roles: Mapping[str, str] = field(default_factory=dict)  # role_key(line) -> its role
 
 
 Reader = Callable[[bytes], Read]
@@ -37,11 +38,14 @@ def read_text(data: bytes) -> Read:
     return Read(text, decode_note=note, decode_errors=errors)
 
 
-def _extracting(extract: Callable[[str], tuple[str, Found, list[str]]]) -> Reader:
+Extract = Callable[[str], tuple[str, Found, list[str], dict[str, str]]]
+
+
+def _extracting(extract: Extract) -> Reader:
     def reader(data: bytes) -> Read:
         plain = read_text(data)
-        text, found, notes = extract(plain.text)
-        return Read(text, found, tuple(notes), plain.decode_note, plain.decode_errors)
+        text, found, notes, roles = extract(plain.text)
+        return Read(text, found, tuple(notes), plain.decode_note, plain.decode_errors, roles)
 
     return reader
 

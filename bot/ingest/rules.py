@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clean, corpus, dates, found, furniture, readers, segment, tokens
+from . import clean, corpus, dates, found, furniture, readers, roles, segment, tokens
 
 
 def ingest_settings() -> dict[str, Any]:
@@ -19,6 +19,7 @@ def ingest_settings() -> dict[str, Any]:
         "readers": readers.settings(),
         "clean": clean.SETTINGS,
         "furniture": furniture.SETTINGS,
+        "roles": roles.SETTINGS,
         "found": found.SETTINGS,
         "dates": dates.SETTINGS,
         "segment": segment.SETTINGS,

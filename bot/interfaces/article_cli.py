@@ -33,8 +33,11 @@ def _named(name: str, files: tuple[str, ...], corpus: Path) -> str:
 @click.command("article")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per article.")
+@click.option(
+    "--dropped", is_flag=True, help="Also list the lines never quoted, each with its reason."
+)
 @corpus_options
-def article_cmd(names: tuple[str, ...], as_json: bool, where: Where) -> None:
+def article_cmd(names: tuple[str, ...], as_json: bool, dropped: bool, where: Where) -> None:
     """Show articles NAMES (default: every article) as the bot reads them: title,
     publisher, date, byline, then the cleaned text it indexes and quotes."""
     from ..ingest.article import load_article
@@ -55,7 +58,7 @@ def article_cmd(names: tuple[str, ...], as_json: bool, where: Where) -> None:
             continue
         doc, _ = loaded
         if as_json:
-            click.echo(json.dumps(article_json(doc), ensure_ascii=False))
+            click.echo(json.dumps(article_json(doc, dropped), ensure_ascii=False))
         else:
-            console.print(article_text(doc, first=i == 0), end="")
+            console.print(article_text(doc, i == 0, dropped), end="")
         sys.stdout.flush()

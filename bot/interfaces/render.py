@@ -135,9 +135,11 @@ def sources_text(docs: list[DocMeta]) -> Text:
     return out
 
 
-def article_json(doc: CleanDoc) -> dict[str, Any]:
-    """`article --json`: the article's metadata and the text the bot indexes and quotes."""
+def article_json(doc: CleanDoc, dropped: bool = False) -> dict[str, Any]:
+    """`article --json`: the article's metadata and the text the bot indexes and quotes
+    (with `dropped`, also the lines it never quotes and why)."""
     m = doc.meta
+    extra = {"dropped": [{"reason": r, "line": t} for r, t in doc.dropped]} if dropped else {}
     return {
         "doc": m.doc,
         "title": m.title,
@@ -146,10 +148,11 @@ def article_json(doc: CleanDoc) -> dict[str, Any]:
         "date": m.published,
         "byline": m.byline,
         "text": doc.raw,
+        **extra,
     }
 
 
-def article_text(doc: CleanDoc, first: bool = True) -> Text:
+def article_text(doc: CleanDoc, first: bool = True, dropped: bool = False) -> Text:
     """`article`: a header of metadata, then the cleaned text, paragraphs apart."""
     m = doc.meta
     out = Text("" if first else "\n" + "─" * 40 + "\n\n")
@@ -164,4 +167,9 @@ def article_text(doc: CleanDoc, first: bool = True) -> Text:
         out.append(f"{inert(value or '—')}\n")
     out.append("\n")
     out.append(inert(doc.raw))
+    if dropped and doc.dropped:
+        out.append("\nNever quoted:\n", style="bold")
+        for reason, line in doc.dropped:
+            out.append(f"  {reason}: ", style="dim")
+            out.append(inert(line) + "\n")
     return out
