@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bot.ingest.clean import clean_document
 from bot.ingest.html import _trafilatura, read_html
+from bot.records import CleanDoc
 
 ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"\w+")
@@ -56,6 +57,19 @@ def shingle_scores(pairs: Iterable[tuple[str, str]]) -> dict[str, float]:
     return {"f1": f1, "precision": precision, "recall": recall}
 
 
+def _indexed(doc: CleanDoc) -> str:
+    """The words the bot indexes: the body (what it quotes) and the context lines it ranks
+    a paragraph's passage by but never quotes (headings above it, table rows below)."""
+    context: dict[int, list[str]] = {}
+    for index, line in doc.context:
+        context.setdefault(index, []).append(line)
+    parts: list[str] = []
+    for index, para in enumerate(doc.paragraphs):
+        parts.extend(context.get(index, []))  # (a shingle or two apart from page order)
+        parts.append(" ".join(doc.raw[s.start : s.end] for s in para))
+    return "\n\n".join(parts)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "articles-html")
@@ -69,7 +83,7 @@ def main() -> None:
             markup = fh.read().decode("utf-8")
         text, found, _, roles = read_html(markup)
         doc = clean_document(0, f"{page_id}.html", text, None, found=found, roles=roles)
-        ours.append((doc.raw, gold["articleBody"]))
+        ours.append((_indexed(doc), gold["articleBody"]))
         raw = _trafilatura(markup) or {}
         theirs.append((raw.get("text") or "", gold["articleBody"]))
         dates += doc.meta.published is not None

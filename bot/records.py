@@ -42,6 +42,10 @@ class CleanDoc:
     paragraphs: tuple[tuple[Span, ...], ...]  # each paragraph is one or more body spans
     dropped: tuple[tuple[str, str], ...] = ()  # (reason, line) pairs: why lines were cut
     decode_errors: int = 0
+    # (paragraph index, line): lines never quoted that are still words of a paragraph's
+    # passage for ranking - a heading with the paragraph below it ("Battery life" above
+    # one on hours), a table row with the paragraph above it (which introduces the table)
+    context: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Passage:
     end: int
     first_sent: int  # sentence ids [first_sent, last_sent) belong to this passage
     last_sent: int
+    context: str = ""  # its paragraphs' context lines (CleanDoc.context): ranked, never quoted
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,13 @@ class MemoryBackend:
         punkt = train_punkt(d.raw[s.start : s.end] for d in docs for p in d.paragraphs for s in p)
         self.docs = docs
         self.passages, self.sentences = segment(docs, SentenceSplitter(punkt))
-        self.passage_terms = [
-            [t for s in self.sentences[p.first_sent : p.last_sent] for t in tokens.analyze(s.text)]
+        self.passage_terms = [  # its headings, then its sentences: the words it is ranked by
+            tokens.analyze(p.context)
+            + [
+                t
+                for s in self.sentences[p.first_sent : p.last_sent]
+                for t in tokens.analyze(s.text)
+            ]
             for p in self.passages
         ]
         self.bm25 = BM25Okapi(self.passage_terms)

@@ -152,3 +152,19 @@ def test_markdown_headings_tables_and_link_lists_are_never_quoted(tmp_path: Path
     for words in ("What Comes Next", "4.50", "Other ferry news", "More harbour news"):
         assert words not in got["text"]
     assert "Ruiz starts in May." in got["text"]
+
+
+def test_a_heading_ranks_its_passage_but_is_never_quoted(tmp_path: Path) -> None:
+    # The words of "Battery Life" appear only in the heading: the passage below it is
+    # found by them (the heading is its context), yet no sentence holds the heading.
+    long_para = " ".join(["The laptop ran for eleven hours in our looping video test."] * 3)
+    html = page(
+        BODY + "<h2>Battery Life</h2>" + f"<p>{long_para}</p>"
+        "<h2>Keyboard</h2><p>The keys travel a full millimetre and feel firm to type on.</p>"
+    )
+    corpus = tmp_path / "c"
+    write(corpus, "review.html", html)
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    [hit] = engine.retriever.search(["batteri"], 1)
+    assert any("eleven hours" in s.text for s in hit.sentences)
+    assert all("Battery" not in s.text for s in hit.sentences)

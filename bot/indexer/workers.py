@@ -80,7 +80,10 @@ class Ingestor:
             base = len(sentences) // 5
             for p in ps:
                 passages.extend((doc_id, p.start, p.end, p.first_sent, p.last_sent))
-                n_tokens = 0
+                # Its headings count as the passage's words for ranking, never as a sentence.
+                context = to_ids(p.context) if p.context else []
+                tok_ids.extend(context)
+                n_tokens = len(context)
                 for s in ss[p.first_sent - base : p.last_sent - base]:
                     ids = to_ids(s.text)
                     tok_ids.extend(ids)

@@ -14,7 +14,7 @@ from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
 from .found import Found, merge
 from .furniture import TERMINAL, Line, body_spans, classify_line, has_credit, iter_lines
-from .roles import CAPTION, HEADING, Roles, role_key
+from .roles import CAPTION, HEADING, TABLE, Roles, role_key
 
 __all__ = ["SETTINGS", "classify_line", "clean_document"]
 
@@ -110,6 +110,7 @@ class _Page:
         self.dateline: str | None = None
         self.paragraphs: list[tuple[Span, ...]] = []
         self.dropped: list[tuple[str, str]] = []
+        self.context: list[tuple[int, str]] = []  # see CleanDoc.context
         self.seen: set[str] = set()
         self.in_tail = False
         self.key = ""  # the comparison key of the line just classified
@@ -164,6 +165,10 @@ class _Page:
         self.last = reason or ""
         if reason is not None:
             self.dropped.append((reason, line.text))
+            if reason == HEADING:  # ranked with the paragraph below it
+                self.context.append((len(self.paragraphs), line.text))
+            elif reason == TABLE and self.paragraphs:  # ... with the one that introduces it
+                self.context.append((len(self.paragraphs) - 1, line.text))
             return
         self.seen.add(self.key)
         spans = body_spans(line)
@@ -244,6 +249,7 @@ def clean_document(
         paragraphs=kept,
         dropped=tuple(page.dropped),
         decode_errors=decode_errors,
+        context=tuple(page.context),
     )
 
 

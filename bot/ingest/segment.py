@@ -209,14 +209,19 @@ def segment_document(
     passages: list[Passage] = []
     sentences: list[Sentence] = []
     raw = doc.raw
+    context: dict[int, list[str]] = {}
+    for index, line in doc.context:
+        context.setdefault(index, []).append(line)
     paras: list[list[_Piece]] = []
-    for para in doc.paragraphs:
+    for index, para in enumerate(doc.paragraphs):
         pieces = []
         for span in para:
             for sp in splitter.split(raw, span):
                 words = raw[sp.start : sp.end].split()  # split once: count and quote text
                 pieces.append(_Piece(sp, len(words), " ".join(words)))
         if pieces:
+            if index in context:  # the paragraph's context goes with its first sentence
+                pieces[0] = pieces[0]._replace(context=" ".join(context[index]))
             paras.append(pieces)
     for group in _group_paragraphs(paras):
         pid = first_passage + len(passages)
@@ -233,6 +238,7 @@ def segment_document(
                 group[-1].span.end,
                 first,
                 first_sentence + len(sentences),
+                " ".join(p.context for p in group if p.context),
             )
         )
     return passages, sentences
@@ -244,6 +250,7 @@ class _Piece(NamedTuple):
     span: Span
     words: int
     text: str
+    context: str = ""  # its paragraph's context lines (CleanDoc.context)
 
 
 def _group_paragraphs(paras: list[list[_Piece]]) -> list[list[_Piece]]:
