@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.answer.pipeline import answer
+from bot.ingest.html import read_html
 from bot.interfaces.cli import main
 from bot.interfaces.discord_render import source_entry
 from bot.opening import open_engine
@@ -178,3 +179,24 @@ def test_a_short_page_keeps_its_body(tmp_path: Path) -> None:
     # ... and it is searchable: its passage is what a question about it finds
     engine = open_engine(corpus, tmp_path, quiet)
     assert engine.retriever.search(["lakesid"], 1)[0].doc.doc == "result.txt"
+
+
+def test_a_fact_check_is_dated_by_the_page_not_by_the_claim_it_quotes() -> None:
+    claim = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+        '"ClaimReview", "itemReviewed": {"@type": "Claim", "datePublished": "2019-10-13"}}'
+        "</script>"
+    )
+    body = (
+        "<article><h1>Fact check: Did the mayor ban cars?</h1><p>On 13 October 2019 a "
+        "blogger claimed that the mayor of Riverside had banned cars from the city centre, "
+        "a claim shared thousands of times.</p><p>The claim is false: the council voted "
+        "on a trial closure of one street for two weekends, and no ban was proposed.</p>"
+        "</article>"
+    )
+    head = "<title>Fact check: Did the mayor ban cars?</title>" + claim
+    _, found, notes, _ = read_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert found.published is None and "only written in the article's text" in notes[0]
+    own = '<meta property="article:published_time" content="2019-11-18T09:00:00Z">'
+    _, found, _, _ = read_html(f"<html><head>{head}{own}</head><body>{body}</body></html>")
+    assert found.published == "2019-11-18"  # the page's own date, though the text has another

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from ..digest import rule_settings
 
@@ -56,8 +57,17 @@ def valid_iso(value: object) -> str | None:
 
 def find_date(line: str) -> str | None:
     """The first real date written in a line of text ("Published June 29, 2017")."""
+    return next(_written_dates(line), None)
+
+
+def dates_in(text: str) -> set[str]:
+    """Every real date written in `text`, as ISO days."""
+    return set(_written_dates(text))
+
+
+def _written_dates(text: str) -> Iterator[str]:
     for i, pattern in enumerate(_WRITTEN):
-        for m in pattern.finditer(line):
+        for m in pattern.finditer(text):
             if i == 0:
                 month, day, year = _month(m.group(1)), int(m.group(2)), int(m.group(3))
             elif i == 1:
@@ -66,8 +76,7 @@ def find_date(line: str) -> str | None:
                 year, month, day = (int(g) for g in m.groups())
             iso = f"{year:04d}-{month:02d}-{day:02d}"
             if valid_iso(iso):
-                return iso
-    return None
+                yield iso
 
 
 def written_date(value: str) -> str | None:

@@ -19,6 +19,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from ..digest import rule_settings
+from .dates import dates_in
 from .found import Found, clip, date_of, publisher_name, web_url
 from .roles import html_roles
 
@@ -48,11 +49,32 @@ def read_html(markup: str) -> tuple[str, Found, list[str], dict[str, str]]:
     found = Found(
         title=clip(strip_site(doc.get("title"), site, doc.get("hostname")), "title", notes),
         publisher=site,
-        published=date_of(doc.get("date"), notes),
+        published=date_of(_own_date(markup, doc.get("date"), text, notes), notes),
         byline=clip(doc.get("author"), "byline", notes),
         url=web_url(doc.get("url"), notes),  # the page's canonical or og:url
     )
     return text.strip() + "\n", found, notes, html_roles(markup, doc.get("body"))
+
+
+def _own_date(markup: str, date: object, body: str, notes: list[str]) -> object:
+    """The page's own date, not one its article quotes. trafilatura searches the whole
+    page when its metadata has no date, and may then take a date the text mentions (a
+    fact check's claim date). A date found that way *and* written in the article's own
+    text is dropped; cleaning then reads a dateline, if there is one."""
+    if not isinstance(date, str) or date not in dates_in(body):
+        return date
+    from htmldate import find_date as metadata_date  # trafilatura's own date finder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            declared = metadata_date(markup, extensive_search=False)
+        except (ValueError, TypeError, RecursionError):
+            declared = None
+    if declared:
+        return date
+    notes.append(f"date {date} is only written in the article's text (a date it quotes): unused")
+    return None
 
 
 def _trafilatura(markup: str) -> dict[str, Any] | None:
