@@ -10,6 +10,7 @@
     │   └── IndexWriteError     a build could not be written (disk full, read-only folder)
     ├── ConfigError             bad settings (e.g. no Discord token)
     ├── ConnectError            a service (Discord) cannot be reached
+    │   └── ClusterError        the Ray cluster cannot be reached, or a shard cannot answer
     └── EvalFileError           an evaluation question file that cannot be used
 
 Library code raises these and never prints; each interface turns them into its own
@@ -57,6 +58,10 @@ class ConfigError(BotError):
 
 class ConnectError(BotError):
     """A service the bot talks to (Discord) cannot be reached: DNS, refused, no answer."""
+
+
+class ClusterError(ConnectError):
+    """The Ray cluster cannot be reached, or no replica of a shard answers in time."""
 
 
 class EvalFileError(BotError):

@@ -30,6 +30,7 @@ LAYERS = {
     "bot.indexer": 3,
     "bot.answer": 3,
     "bot.opening": 4,
+    "bot.cluster": 4,  # one more backend and its opening, beside bot.opening
     "bot.evaluation": 5,
     "bot.interfaces": 6,
     "bot": 7,  # the package's own __init__ re-exports, lazily
@@ -120,6 +121,10 @@ def test_query_side_never_imports_the_builder() -> None:
     assert [f"{m} -> {d}" for m in serving for d in graph[m] if _in(d, "bot.indexer")] == []
     importers = sorted(m for m, deps in graph.items() if any(_in(d, "bot.indexer") for d in deps))
     assert [m for m in importers if not _in(m, "bot.indexer")] == [
+        "bot.cluster.build",  # `python -m bot index --cluster`
+        "bot.cluster.embed",
+        "bot.cluster.merged",
+        "bot.cluster.shards",
         "bot.opening",  # the rebuild decision, and `python -m bot index`
     ]
 

@@ -85,7 +85,11 @@ def _digest(path: Path) -> str:
 
 def built_params(data: IndexData) -> BM25Params:
     """The BM25 parameters the index records it was built with. Raises IndexMismatch."""
-    settings = data.params.get("settings")
+    return _recorded_params(data.params)
+
+
+def _recorded_params(built: dict[str, Any]) -> BM25Params:
+    settings = built.get("settings")
     recorded = settings.get("bm25") if isinstance(settings, dict) else None
     try:
         if not isinstance(recorded, dict):
@@ -105,9 +109,19 @@ def check_fresh(
     or, when `params` is given, with other BM25 parameters (else those it was built with
     are its own: an index built with k1 = 1.2 is not stale for that), or without the
     vectors of `encoder` when one is wanted (vectors not wanted are simply not used)."""
-    recorded = data.params.get("settings")
+    check_fresh_params(data.params, corpus_dir, params, encoder)
+
+
+def check_fresh_params(
+    built: dict[str, Any],
+    corpus_dir: Path,
+    params: BM25Params | None = None,
+    encoder: dict[str, Any] | None = None,
+) -> None:
+    """`check_fresh` on the params.json of a build (a cluster build has no IndexData)."""
+    recorded = built.get("settings")
     built_encoder = recorded.get("encoder") if isinstance(recorded, dict) else None
-    wanted = expected_settings(params or built_params(data), built_encoder)
+    wanted = expected_settings(params or _recorded_params(built), built_encoder)
     if recorded != wanted:
         raise IndexMismatch("index was built with other tokenizer, rule or BM25 settings")
     if encoder is not None and built_encoder != encoder:
@@ -117,7 +131,7 @@ def check_fresh(
             else "index was built with another sentence encoder"
         )
     listing, _ = list_corpus(corpus_dir)
-    recorded = data.params.get("corpus")
+    recorded = built.get("corpus")
     if not isinstance(recorded, dict):
         raise IndexMismatch("index records no corpus fingerprint")
     if recorded.get("listing_fingerprint") == listing_fingerprint(listing):

@@ -63,11 +63,20 @@ class Impact:
         return {int(t): r for r, t in enumerate(self.dense_terms)}
 
 
-def okapi_norm(doc_len: NDArray[np.int32], k1: float, b: float) -> NDArray[np.float64]:
-    """Per passage k1·(1 - b + b·len/avglen), the same operations as at build time."""
-    n = len(doc_len)
-    avgdl = (float(doc_len.sum()) / n if n else 1.0) or 1.0  # all passages empty: weights 0
+def okapi_norm(
+    doc_len: NDArray[np.int32], k1: float, b: float, avgdl: float | None = None
+) -> NDArray[np.float64]:
+    """Per passage k1·(1 - b + b·len/avglen), the same operations as at build time.
+    `avgdl`: the average over the whole corpus, for one shard of it (else its own)."""
+    if avgdl is None:
+        avgdl = mean_length(doc_len)
     return k1 * (1 - b + b * doc_len.astype(np.float64) / avgdl)
+
+
+def mean_length(doc_len: NDArray[np.int32]) -> float:
+    """The average passage length BM25 normalises by (1 when all passages are empty)."""
+    n = len(doc_len)
+    return (float(doc_len.sum()) / n if n else 1.0) or 1.0
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ MAX_JSON_BYTES = 2 * 1024**3  # vocab.json of a very large corpus; params.json i
 MAX_DOCS_BYTES = 2 * 1024**3
 
 
-def _read_params(folder: Path) -> dict[str, Any]:
+def read_params(folder: Path) -> dict[str, Any]:
     try:
         data, _ = read_regular(folder / "params.json", MAX_JSON_BYTES)
         params = json.loads(data.decode("utf-8"))
@@ -79,8 +79,12 @@ def load(index_dir: Path, verify: bool | None = None) -> IndexData:
     names, under a shared lock so no builder deletes it meanwhile. `verify`: check every
     file's checksum (None: when the index is small enough to do it on every open).
     Raises IndexMissing / IndexMismatch / IndexCorrupt."""
-    folder = current_build(index_dir)
-    params = _read_params(folder)  # first: an older format says so, rather than "no marker"
+    return load_folder(current_build(index_dir), verify)
+
+
+def load_folder(folder: Path, verify: bool | None = None) -> IndexData:
+    """Open one build folder (a local build, or a shard of a cluster build)."""
+    params = read_params(folder)  # first: an older format says so, rather than "no marker"
     with reading(folder):
         verified = check_files(folder, params, verify)
         try:
@@ -93,7 +97,7 @@ def load(index_dir: Path, verify: bool | None = None) -> IndexData:
 
 
 def _load(folder: Path, params: dict[str, Any]) -> IndexData:
-    docs = tuple(_read_docs(folder / "docs.jsonl"))
+    docs = tuple(read_docs(folder / "docs.jsonl"))
     arr = {
         # np.asarray: a plain ndarray view of the mapping. np.memmap's subclass hooks
         # cost microseconds on every slice, and a query takes thousands of slices.
@@ -107,7 +111,9 @@ def _load(folder: Path, params: dict[str, Any]) -> IndexData:
         raise TypeError("vocab.json must be a list of strings")
     bm25_params = params["settings"]["bm25"]
     k1 = float(bm25_params["k1"])
-    norm = okapi_norm(arr["doc_len"], k1, float(bm25_params["b"]))
+    shard = params.get("shard")  # a shard normalises by the whole corpus's average length
+    avgdl = float(shard["avgdl"]) if isinstance(shard, dict) else None
+    norm = okapi_norm(arr["doc_len"], k1, float(bm25_params["b"]), avgdl)
     text_path = folder / "sent_text.bin"
     sent_text: NDArray[np.uint8] | bytes = (
         np.memmap(text_path, dtype=np.uint8, mode="r") if text_path.stat().st_size else b""
@@ -151,7 +157,7 @@ def _has_vectors(params: dict[str, Any]) -> bool:
 _DOC_FIELDS = ("doc", "title", "publisher", "published", "byline", "url", "sha256")
 
 
-def _read_docs(path: Path) -> list[DocEntry]:
+def read_docs(path: Path) -> list[DocEntry]:
     data, _ = read_regular(path, MAX_DOCS_BYTES)
     lines = data.decode("utf-8").splitlines()
     out = []

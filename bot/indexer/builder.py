@@ -49,7 +49,7 @@ class BuildReport:
     path: Path | None = None
 
 
-def _punkt_sample(listing: CorpusListing, limit: int = 400_000) -> Iterator[str]:
+def punkt_sample(listing: CorpusListing, limit: int = 400_000) -> Iterator[str]:
     """Body text of the first articles, for training Punkt (it needs only a sample)."""
     size = 0
     for name in listing.files:
@@ -75,7 +75,7 @@ class BuildOptions:
     pruning: Pruning = PRUNING
 
 
-class _Merger:
+class Merger:
     """The parent's side of a build: global ids for every batch, in compact arrays."""
 
     def __init__(self, text_out: BinaryIO) -> None:
@@ -177,9 +177,9 @@ def build_index(
     report.skipped.extend(listing.skipped)
     if not listing.files:
         raise no_articles(corpus_dir)
-    punkt = train_punkt(_punkt_sample(listing))
+    punkt = train_punkt(punkt_sample(listing))
     try:
-        job = _Job(
+        job = Job(
             listing, punkt, corpus_dir, index_dir, progress, params, workers, options, encoder
         )
         return _build(job, report, t0)
@@ -191,7 +191,7 @@ def build_index(
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     """One build's inputs."""
 
     listing: CorpusListing
@@ -205,12 +205,12 @@ class _Job:
     encoder: Encoder | None
 
 
-def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
+def _build(job: Job, report: BuildReport, t0: float) -> BuildReport:
     listing, progress, params = job.listing, job.progress, job.params
     total = len(listing.files)
     with BuildFolder(job.index_dir) as build:
         with build.open_binary("sent_text.bin") as text_out:
-            merged = _Merger(text_out)
+            merged = Merger(text_out)
             done = 0
             for batch in _batches(listing, job.punkt, job.workers, job.options):
                 merged.add(batch, report)
@@ -242,7 +242,7 @@ def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
             write_vectors(build, job.encoder, job.index_dir, progress, offsets, passages)
         build.write_docs(merged.entries)
         digests = {e.meta.doc: e.sha256 for e in merged.entries}
-        meta = _params(listing, report, job, digests, merged.stats)
+        meta = build_params(listing, report, job, digests, merged.stats)
         meta["files"] = build.checksums()  # every file but params.json itself
         build.write_json("params.json", meta)
         t2 = time.perf_counter()
@@ -256,10 +256,10 @@ def _build(job: _Job, report: BuildReport, t0: float) -> BuildReport:
     return report
 
 
-def _params(
+def build_params(
     listing: CorpusListing,
     report: BuildReport,
-    job: _Job,
+    job: Job,
     digests: dict[str, str],
     stats: dict[str, tuple[int, int]],
 ) -> dict[str, Any]:

@@ -6,6 +6,7 @@ See `bot/index/bm25.py` for why Okapi and which of rank-bm25's quirks are kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +34,25 @@ def okapi_idf(n_passages: int, doc_freq: dict[str, int], params: BM25Params) -> 
     return _OkapiIdf().idf
 
 
+@dataclass(frozen=True)
+class GlobalStats:
+    """What BM25 needs of the whole corpus: each term's IDF and the average length."""
+
+    idf: NDArray[np.float64]  # by term id
+    avgdl: float
+
+
+def corpus_idf(
+    vocab: dict[str, int], df: NDArray[np.int64], n: int, params: BM25Params
+) -> NDArray[np.float64]:
+    """rank-bm25's IDF of every term, by term id, from its passage frequency."""
+    names = [""] * len(vocab)
+    for t, tid in vocab.items():
+        names[tid] = t
+    idf_map = okapi_idf(n, {names[t]: int(df[t]) for t in range(len(names))}, params) if n else {}
+    return np.array([idf_map.get(name, 0.0) for name in names], dtype=np.float64)
+
+
 def fit(
     token_lists: Sequence[Sequence[str]], params: BM25Params, pruning: Pruning = PRUNING
 ) -> Postings:
@@ -51,8 +71,13 @@ def fit_arrays(
     params: BM25Params,
     chunk: int = 8_000_000,
     pruning: Pruning = PRUNING,
+    stats: GlobalStats | None = None,
 ) -> Postings:
     """Postings from passage-major token ids: passage p is ids[ptr[p]:ptr[p+1]].
+
+    `stats`: the IDF and average passage length of a whole corpus, for one shard of it;
+    the shard's weights are then bit for bit those of the unsharded index (same values,
+    same operations). Without them the passages given are the corpus.
 
     Vectorised and chunked so that a million passages fit in well under 2 GB: scipy sums
     duplicate terms per passage (tf) and transposes to term-major in C; the weights are
@@ -67,13 +92,12 @@ def fit_arrays(
     tf_rows.sum_duplicates()
     by_term = tf_rows.tocsc()  # columns are terms: indices are passage ids, sorted
     del tf_rows
-    df = np.diff(by_term.indptr)
-    names = [""] * n_terms
-    for t, tid in vocab.items():
-        names[tid] = t
-    idf_map = okapi_idf(n, {names[t]: int(df[t]) for t in range(n_terms)}, params) if n else {}
-    idf = np.array([idf_map.get(name, 0.0) for name in names], dtype=np.float64)
-    norm = okapi_norm(doc_len, params.k1, params.b)
+    if stats is None:
+        idf = corpus_idf(vocab, np.diff(by_term.indptr), n, params)
+        norm = okapi_norm(doc_len, params.k1, params.b)
+    else:
+        idf = stats.idf
+        norm = okapi_norm(doc_len, params.k1, params.b, stats.avgdl)
     passage_ids = by_term.indices.astype(np.int32, copy=False)
     indptr = by_term.indptr.astype(np.int64, copy=False)
     weights = np.empty(len(passage_ids), dtype=np.float64)

@@ -24,32 +24,11 @@ from ..index.postings import Postings
 from ..index.store import DocEntry
 
 
-class BuildFolder:
-    """A new build, written file by file into a hidden folder and switched in by `commit`.
+class FolderWriter:
+    """Writes the files of one index folder (a build, or one shard of a cluster build)."""
 
-    Used as a context manager: leaving it with an exception (a crash, a full disk) deletes
-    the unfinished folder and leaves CURRENT, and so the previous index, untouched.
-    """
-
-    def __init__(self, index_dir: Path) -> None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        self.index_dir = index_dir
-        self.stamp = (
-            f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-        )
-        self.path = index_dir / f".tmp-{self.stamp}"
-        self.path.mkdir()
-        # The marker says "a build of this tool": only marked folders are ever deleted, and
-        # readers lock it while they load the build.
-        (self.path / MARKER).write_text("newsqa index build\n", encoding="utf-8")
-        self.committed: Path | None = None
-
-    def __enter__(self) -> BuildFolder:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self.committed is None:
-            shutil.rmtree(self.path, ignore_errors=True)
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def write_array(self, name: str, arr: NDArray[Any]) -> None:
         with open(self.path / f"{name}.npy", "wb") as fh:
@@ -104,6 +83,41 @@ class BuildFolder:
             for p in sorted(self.path.iterdir())
             if p.is_file() and not p.name.startswith(".")
         }
+
+
+class BuildFolder(FolderWriter):
+    """A new build, written file by file into a hidden folder and switched in by `commit`.
+
+    Used as a context manager: leaving it with an exception (a crash, a full disk) deletes
+    the unfinished folder and leaves CURRENT, and so the previous index, untouched.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.index_dir = index_dir
+        self.stamp = (
+            f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        )
+        super().__init__(index_dir / f".tmp-{self.stamp}")
+        self.path.mkdir()
+        # The marker says "a build of this tool": only marked folders are ever deleted, and
+        # readers lock it while they load the build.
+        (self.path / MARKER).write_text("newsqa index build\n", encoding="utf-8")
+        self.committed: Path | None = None
+
+    def __enter__(self) -> BuildFolder:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.committed is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def subfolder(self, name: str) -> FolderWriter:
+        """A folder inside the build (a cluster build's shard), with its own marker."""
+        path = self.path / name
+        path.mkdir()
+        (path / MARKER).write_text("newsqa index build\n", encoding="utf-8")
+        return FolderWriter(path)
 
     def commit(self) -> Path:
         """Rename the folder into place, then point CURRENT at it (each step atomic), then

@@ -68,6 +68,7 @@ class Where:
     corpus: Path
     index: Path
     lexical: bool = False
+    cluster: str | None = None  # a Ray head's host:port: serve the sharded index there
 
     def encoder(self) -> Encoder | None:
         """The sentence encoder, unless lexical (loaded lazily, on its first use)."""
@@ -79,14 +80,24 @@ class Where:
 
 
 def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--corpus, --index and --lexical, handed to the command as one `where: Where`."""
+    """--corpus, --index, --lexical and --cluster, handed to the command as one
+    `where: Where`."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         corpus = kwargs.pop("corpus_dir") or default_corpus()
         index = kwargs.pop("index_dir") or default_index(corpus)
-        where = Where(corpus, index, bool(kwargs.pop("lexical")))
+        cluster = kwargs.pop("cluster") or None  # an empty NEWSQA_CLUSTER is unset
+        where = Where(corpus, index, bool(kwargs.pop("lexical")), cluster)
         return func(*args, where=where, **kwargs)
+
+    wrapper = click.option(
+        "--cluster",
+        metavar="ADDRESS",
+        envvar="NEWSQA_CLUSTER",
+        help="Use the sharded index on the Ray cluster whose head is ADDRESS (host:port; "
+        "default: $NEWSQA_CLUSTER, else the local index).",
+    )(wrapper)
 
     wrapper = click.option(
         "--lexical",
@@ -111,6 +122,12 @@ def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_engine(where: Where) -> Engine:
+    if where.cluster:
+        from ..cluster.opening import open_cluster
+        from ..progress import no_progress
+
+        bar = progress_bar() or no_progress
+        return open_cluster(where.cluster, where.corpus, where.index, notify, bar, where.encoder())
     from ..opening import open_engine as open_  # deferred: `--help` should not import numpy
 
     return open_(where.corpus, where.index, notify, progress_bar(), where.encoder())

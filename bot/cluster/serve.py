@@ -1,0 +1,217 @@
+"""Serving a cluster build: shard actors, and the router that is the answer stage's
+`Retriever`.
+
+Each shard is a Ray actor (`ShardServer`) that memory-maps its shard folder and answers
+in global ids, so a hit comes back with its sentences and needs no second round trip.
+Every shard has R replicas, named after the build and placed on different nodes where
+there are enough; they are detached, so the next `ask` finds them running, and Ray
+restarts a lost one where it can. The router sends each call to one replica of every
+shard it needs, with a deadline; a call that fails or misses it goes to the next replica.
+The merged ranking is score descending, then global passage id ascending: the tie rule
+of `bm25.top_k`, so the cluster ranks exactly as one index does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ClusterError
+from ..records import DocMeta, Passage, Sentence
+from ..retrieval import Hit
+from .connect import alive_nodes
+
+DEADLINE_S = 1.0  # a shard call slower than this goes to another replica
+MAX_ROUNDS = 4  # tries per shard call, over its replicas, before giving up
+
+
+class ShardServer:
+    """One shard, opened once per actor (a Ray actor class; plain Python otherwise)."""
+
+    def __init__(self, folder: str) -> None:
+        from ..index.local import LocalRetriever
+        from ..index.store import load_folder
+
+        path = Path(folder)
+        self.retriever = LocalRetriever(load_folder(path))
+        self.docs = _ids(path, "global_docs")
+        self.passages = _ids(path, "global_passages")
+        self.sentences = _ids(path, "global_sentences")
+
+    def ready(self) -> str:
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
+
+    def search(self, terms: Sequence[str], k: int, vector: Any = None) -> list[Hit]:
+        return [self._global(h) for h in self.retriever.search(terms, k, vector)]
+
+    def hit(self, passage_id: int) -> Hit:
+        local = int(np.searchsorted(self.passages, passage_id))
+        return self._global(self.retriever.hit(local))
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        local = int(np.searchsorted(self.sentences, sentence.sent_id))
+        prev = self.retriever.previous(self.retriever.sentence(local))
+        return self._sentence(prev) if prev is not None else None
+
+    def _global(self, h: Hit) -> Hit:
+        p = h.passage
+        passage = Passage(
+            int(self.passages[p.passage_id]),
+            int(self.docs[p.doc_id]),
+            p.start,
+            p.end,
+            int(self.sentences[p.first_sent]),
+            int(self.sentences[p.last_sent - 1]) + 1,
+        )
+        return replace(
+            h,
+            passage=passage,
+            sentences=tuple(self._sentence(s) for s in h.sentences),
+            before=tuple(self._sentence(b) if b is not None else None for b in h.before),
+        )
+
+    def _sentence(self, s: Sentence) -> Sentence:
+        return Sentence(
+            int(self.sentences[s.sent_id]),
+            int(self.docs[s.doc_id]),
+            int(self.passages[s.passage_id]),
+            s.start,
+            s.end,
+            s.text,
+        )
+
+
+def _ids(folder: Path, name: str) -> NDArray[np.int64]:
+    arr = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    if arr.dtype != np.int64 or arr.ndim != 1:
+        raise ValueError(f"{name}.npy is not an int64 vector")
+    return np.asarray(arr)
+
+
+def actor_name(build: str, shard: int, replica: int) -> str:
+    return f"newsqa-{build}-s{shard:03d}-r{replica}"
+
+
+def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
+    """The shard actors of `build`: found by name when they run, else started (detached,
+    restarted by Ray when lost), replica r of shard s preferring node (s + r) mod nodes."""
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    nodes = alive_nodes()
+    if not nodes:
+        raise ClusterError("the Ray cluster has no live node")
+    server: Any = ray.remote(ShardServer)
+    out: list[list[Any]] = []
+    for s in range(shards):
+        row = []
+        for r in range(replicas):
+            node = nodes[(s + r) % len(nodes)]
+            row.append(
+                server.options(
+                    name=actor_name(build.name, s, r),
+                    get_if_exists=True,
+                    lifetime="detached",
+                    max_restarts=-1,
+                    max_task_retries=0,  # the router retries, on another replica
+                    num_cpus=0,  # they wait on memory-mapped files, not on cores
+                    scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=True),
+                ).remote(str(build / f"shard-{s:03d}"))
+            )
+        out.append(row)
+    return out
+
+
+def retire(keep: str) -> None:
+    """Stop the shard actors of every other build (after a new build is switched in)."""
+    import ray
+    from ray.util import list_named_actors
+
+    for name in list_named_actors():
+        if name.startswith("newsqa-build-") and not name.startswith(f"newsqa-{keep}-"):
+            with contextlib.suppress(ValueError):  # already gone
+                ray.kill(ray.get_actor(name))
+
+
+@dataclass
+class Router:
+    """The `Retriever` of a cluster build: fans out to the shards, merges their hits."""
+
+    replicas: list[list[Any]]  # [shard][replica] actor handles
+    passage_shard: NDArray[np.int16]  # by global passage id
+    doc_shard: NDArray[np.int16]  # by global doc id
+    docs: tuple[DocMeta, ...]
+    deadline_s: float = DEADLINE_S
+    _turn: itertools.count[int] = field(default_factory=itertools.count)
+
+    def documents(self) -> list[DocMeta]:
+        return list(self.docs)
+
+    def search(self, terms: Sequence[str], k: int, vector: Any = None) -> list[Hit]:
+        shards = range(len(self.replicas))
+        found = self._calls({s: ("search", (list(terms), k, vector)) for s in shards})
+        hits = [h for s in shards for h in found[s]]
+        hits.sort(key=lambda h: (-h.score, h.passage.passage_id))
+        return hits[:k]
+
+    def hit(self, passage_id: int) -> Hit:
+        s = int(self.passage_shard[passage_id])
+        result: Hit = self._calls({s: ("hit", (passage_id,))})[s]
+        return result
+
+    def previous(self, sentence: Sentence) -> Sentence | None:
+        s = int(self.doc_shard[sentence.doc_id])
+        result: Sentence | None = self._calls({s: ("previous", (sentence,))})[s]
+        return result
+
+    def _calls(self, calls: dict[int, tuple[str, tuple[Any, ...]]]) -> dict[int, Any]:
+        """Each shard's call, on one replica each; a failed or late call goes to the next
+        replica, until MAX_ROUNDS tries have failed."""
+        import ray
+
+        turn = next(self._turn)
+        tries = dict.fromkeys(calls, 0)
+        pending = {self._send(s, turn, calls[s]): s for s in calls}
+        try:  # the usual case, in one call: every replica answers in time
+            got = ray.get(list(pending), timeout=self.deadline_s)
+            return {s: result for s, result in zip(pending.values(), got, strict=True)}
+        except (ray.exceptions.RayError, TimeoutError):
+            pass  # find out which calls failed or are late, and send those again
+        results: dict[int, Any] = {}
+        while pending:
+            ready, late = ray.wait(list(pending), num_returns=len(pending), timeout=self.deadline_s)
+            for ref in ready:
+                s = pending.pop(ref)
+                try:
+                    results[s] = ray.get(ref)
+                    continue
+                except ray.exceptions.RayError as exc:
+                    problem = type(exc).__name__
+                pending[self._retry(s, tries, turn, calls[s], problem)] = s
+            for ref in late:
+                s = pending.pop(ref)
+                ray.cancel(ref)
+                pending[self._retry(s, tries, turn, calls[s], "no answer in time")] = s
+        return results
+
+    def _retry(
+        self, s: int, tries: dict[int, int], turn: int, call: tuple[str, Any], problem: str
+    ) -> Any:
+        tries[s] += 1
+        if tries[s] >= MAX_ROUNDS:
+            raise ClusterError(f"no replica of shard {s} answered ({problem})")
+        return self._send(s, turn + tries[s], call)
+
+    def _send(self, s: int, turn: int, call: tuple[str, tuple[Any, ...]]) -> Any:
+        row = self.replicas[s]
+        method, args = call
+        return getattr(row[turn % len(row)], method).remote(*args)
