@@ -236,3 +236,32 @@ def test_pruned_search_from_several_threads_at_once() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda q: search(post, q, 10, SMALL), queries * 5))
     assert together == alone * 5
+
+
+def test_a_shard_ranks_its_passages_as_the_whole_corpus_does_bit_for_bit() -> None:
+    """A cluster shard: weights from the corpus-wide statistics, every corpus term in its
+    vocabulary (some with no postings there). Its top 10 equals the whole index's top 10
+    restricted to its passages, scores to the bit."""
+    from bot.indexer.weights import GlobalStats, fit_arrays
+
+    corpus = _zipf_corpus(random.Random(3), 3000)
+    for p in range(1, len(corpus), 3):  # words no passage of the shard below holds
+        corpus[p].append(f"x{p % 40}")
+    whole = fit(corpus, BM25Params(), SMALL)
+    mine = [p for p in range(len(corpus)) if p % 3 == 0]  # one shard of three
+    ids = [whole.vocab[t] for p in mine for t in corpus[p]]
+    ptr = np.zeros(len(mine) + 1, dtype=np.int64)
+    np.cumsum([len(corpus[p]) for p in mine], out=ptr[1:])
+    stats = GlobalStats(whole.idf, float(whole.doc_len.mean()))
+    shard = fit_arrays(
+        whole.vocab, ptr, np.array(ids, np.int32), BM25Params(), pruning=SMALL, stats=stats
+    )
+    absent = [t for t, tid in whole.vocab.items() if shard.indptr[tid + 1] == shard.indptr[tid]]
+    assert absent  # the case a shard adds: known terms it holds no passage of
+    rng = random.Random(4)
+    for _ in range(20):
+        query = [f"w{rng.randrange(12)}", rng.choice(absent), f"w{rng.randrange(300)}"]
+        everything = dict(search(whole, query, len(corpus), SMALL))
+        want = sorted(((-s, mine[i]) for i, p in enumerate(mine) if (s := everything.get(p))))[:10]
+        got = [(-s, mine[p]) for p, s in search(shard, query, 10, SMALL)]
+        assert got == want, query

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,8 @@ from .connect import alive_nodes
 
 DEADLINE_S = 1.0  # a shard call slower than this goes to another replica
 MAX_ROUNDS = 4  # tries per shard call, over its replicas, before giving up
+PENALTY_S = 10.0  # a replica that failed or was late is tried last for this long
+ACTOR_CPUS = 0.01
 
 
 class ShardServer:
@@ -123,7 +126,10 @@ def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
                     lifetime="detached",
                     max_restarts=-1,
                     max_task_retries=0,  # the router retries, on another replica
-                    num_cpus=0,  # they wait on memory-mapped files, not on cores
+                    # A token share of a core: they wait on memory-mapped files, not on
+                    # cores; with none at all Ray ignored the soft node preference and
+                    # put every replica on one node (measured with 2.60).
+                    num_cpus=ACTOR_CPUS,
                     scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=True),
                 ).remote(str(build / f"shard-{s:03d}"))
             )
@@ -152,6 +158,10 @@ class Router:
     docs: tuple[DocMeta, ...]
     deadline_s: float = DEADLINE_S
     _turn: itertools.count[int] = field(default_factory=itertools.count)
+    # (shard, replica) -> until when it is tried last: a lost node's replicas are not
+    # asked first again while Ray restarts them elsewhere
+    _penalty: dict[tuple[int, int], float] = field(default_factory=dict)
+    _chosen: dict[int, int] = field(default_factory=dict)  # shard -> replica last called
 
     def documents(self) -> list[DocMeta]:
         return list(self.docs)
@@ -181,37 +191,44 @@ class Router:
         turn = next(self._turn)
         tries = dict.fromkeys(calls, 0)
         pending = {self._send(s, turn, calls[s]): s for s in calls}
-        try:  # the usual case, in one call: every replica answers in time
-            got = ray.get(list(pending), timeout=self.deadline_s)
-            return {s: result for s, result in zip(pending.values(), got, strict=True)}
-        except (ray.exceptions.RayError, TimeoutError):
-            pass  # find out which calls failed or are late, and send those again
         results: dict[int, Any] = {}
         while pending:
-            ready, late = ray.wait(list(pending), num_returns=len(pending), timeout=self.deadline_s)
-            for ref in ready:
-                s = pending.pop(ref)
-                try:
-                    results[s] = ray.get(ref)
-                    continue
-                except ray.exceptions.RayError as exc:
-                    problem = type(exc).__name__
-                pending[self._retry(s, tries, turn, calls[s], problem)] = s
+            refs = list(pending)
+            ready, late = ray.wait(refs, num_returns=len(refs), timeout=self.deadline_s)
+            try:  # the usual case, in one call: every replica answered
+                got = ray.get(ready)
+                results.update(
+                    (pending.pop(ref), value) for ref, value in zip(ready, got, strict=True)
+                )
+            except ray.exceptions.RayError:  # which ones failed: send those again
+                for ref in ready:
+                    s = pending.pop(ref)
+                    try:
+                        results[s] = ray.get(ref)
+                    except ray.exceptions.RayError as exc:
+                        pending[self._retry(s, tries, turn, calls[s], type(exc).__name__)] = s
             for ref in late:
                 s = pending.pop(ref)
-                ray.cancel(ref)
+                with contextlib.suppress(Exception):  # cancelling a lost call is best effort
+                    ray.cancel(ref)
                 pending[self._retry(s, tries, turn, calls[s], "no answer in time")] = s
         return results
 
     def _retry(
         self, s: int, tries: dict[int, int], turn: int, call: tuple[str, Any], problem: str
     ) -> Any:
+        self._penalty[(s, self._chosen[s])] = time.monotonic() + PENALTY_S
         tries[s] += 1
         if tries[s] >= MAX_ROUNDS:
             raise ClusterError(f"no replica of shard {s} answered ({problem})")
         return self._send(s, turn + tries[s], call)
 
     def _send(self, s: int, turn: int, call: tuple[str, tuple[Any, ...]]) -> Any:
+        """Call the shard's replica whose turn it is, passing over penalised ones."""
         row = self.replicas[s]
+        now = time.monotonic()
+        order = [(turn + i) % len(row) for i in range(len(row))]
+        r = next((r for r in order if self._penalty.get((s, r), 0.0) <= now), order[0])
+        self._chosen[s] = r
         method, args = call
-        return getattr(row[turn % len(row)], method).remote(*args)
+        return getattr(row[r], method).remote(*args)

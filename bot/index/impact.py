@@ -113,8 +113,10 @@ class _Reader:
                     tf = self.imp.dense_tf[row][cand].astype(np.float64)
                     idf = float(self.post.idf[t])
                     cache[t] = idf * (tf * (self.imp.k1 + 1) / (tf + norm))
+                elif (hi := int(self.post.indptr[t + 1])) == (lo := int(self.post.indptr[t])):
+                    # No postings: a shard of a cluster build knows every corpus term.
+                    cache[t] = np.zeros(len(cand), dtype=np.float64)
                 else:
-                    lo, hi = int(self.post.indptr[t]), int(self.post.indptr[t + 1])
                     idx, w = self.post.indices[lo:hi], self.post.weights[lo:hi]
                     pos = np.searchsorted(idx, cand)
                     pos[pos >= len(idx)] = 0
