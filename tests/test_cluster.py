@@ -132,6 +132,25 @@ def test_a_damaged_shard_is_one_line_and_exit_1(
     assert build.exists()  # the good build is untouched
 
 
+def test_with_the_sentence_encoder_the_cluster_answers_as_the_local_index(
+    cluster: Any, tmp_path: Path
+) -> None:
+    # Embedding runs in one actor per node; the vectors, hence every cosine, are the ones
+    # a local build makes.
+    from bot.cluster.opening import build_on_cluster, open_cluster
+    from bot.encoder.minilm import MiniLM
+
+    encoder = MiniLM()
+    report = build_on_cluster(
+        cluster.address, BUNDLED, tmp_path / "c", 4, 2, quiet, encoder=encoder
+    )
+    assert any("sentences/s" in note for note in report.notes)
+    sharded = open_cluster(cluster.address, BUNDLED, tmp_path / "c", quiet, encoder=encoder)
+    local = open_engine(BUNDLED, tmp_path / "l", quiet, encoder=encoder)
+    for q in QUESTIONS:
+        assert answer_to_json(answer(sharded, q)) == answer_to_json(answer(local, q)), q
+
+
 def test_a_node_killed_mid_stream_costs_no_answer(
     cluster: Any, engines: tuple[Engine, Engine, Path]
 ) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ClusterError
 from ..indexer.builder import BuildReport
 from ..indexer.vectors import CHUNK
 from ..progress import Progress
@@ -18,10 +19,14 @@ from .connect import alive_nodes, get
 
 
 class Embedder:
-    """A Ray actor holding one copy of the encoder on its node."""
+    """A Ray actor holding one copy of the encoder on its node. It is given the encoder's
+    class, not the encoder (a loaded model does not travel): the class is made with no
+    arguments on the node, and must give the same settings (the same model)."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
+    def __init__(self, kind: type[Encoder], settings: dict[str, Any]) -> None:
+        self.encoder = kind()
+        if self.encoder.settings != settings:
+            raise ValueError("the encoder on this node is not the one the build uses")
         self.sentences, self.seconds = 0, 0.0
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float16]:
@@ -47,12 +52,15 @@ def embed_on_nodes(
 
     nodes = alive_nodes()
     actor: Any = ray.remote(num_cpus=1)(Embedder)
-    actors: list[Any] = [
-        actor.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n, soft=True)).remote(
-            encoder
-        )
-        for n in nodes
-    ]
+    try:
+        actors: list[Any] = [
+            actor.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n, soft=True)).remote(
+                type(encoder), encoder.settings
+            )
+            for n in nodes
+        ]
+    except TypeError as exc:  # the encoder's class cannot be sent to the nodes
+        raise ClusterError(f"cannot send the sentence encoder to the cluster: {exc}") from exc
     out = np.zeros((len(texts), int(encoder.settings["dim"])), dtype=np.float16)
     chunks = [(lo, min(lo + CHUNK, len(texts))) for lo in range(0, len(texts), CHUNK)]
     pending: dict[Any, tuple[int, int]] = {}

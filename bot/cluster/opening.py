@@ -91,7 +91,7 @@ def build_on_cluster(
     import ray
 
     ray.get([a.ready.remote() for row in start_replicas(folder, shards, replicas) for a in row])
-    retire(keep=folder.name)
+    retire(folder)
     return report
 
 

@@ -14,6 +14,7 @@ of `bm25.top_k`, so the cluster ranks exactly as one index does.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import time
 from collections.abc import Sequence
@@ -120,8 +121,15 @@ def _ids(folder: Path, name: str) -> NDArray[np.int64]:
     return np.asarray(arr)
 
 
-def actor_name(build: str, shard: int, replica: int) -> str:
-    return f"newsqa-{build}-s{shard:03d}-r{replica}"
+def _family(build: Path) -> str:
+    """The actor-name prefix of every build of one index folder: one cluster may serve
+    several indexes, and a new build retires only its own folder's old actors."""
+    where = str(build.parent.resolve()).encode("utf-8")
+    return "newsqa-" + hashlib.blake2b(where, digest_size=6).hexdigest()
+
+
+def actor_name(build: Path, shard: int, replica: int) -> str:
+    return f"{_family(build)}-{build.name}-s{shard:03d}-r{replica}"
 
 
 def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
@@ -141,7 +149,7 @@ def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
             node = nodes[(s + r) % len(nodes)]
             row.append(
                 server.options(
-                    name=actor_name(build.name, s, r),
+                    name=actor_name(build, s, r),
                     get_if_exists=True,
                     lifetime="detached",
                     max_restarts=-1,
@@ -157,13 +165,15 @@ def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
     return out
 
 
-def retire(keep: str) -> None:
-    """Stop the shard actors of every other build (after a new build is switched in)."""
+def retire(build: Path) -> None:
+    """Stop the shard actors of the other builds of `build`'s index folder (after it is
+    switched in)."""
     import ray
     from ray.util import list_named_actors
 
+    family, mine = _family(build) + "-", f"{_family(build)}-{build.name}-"
     for name in list_named_actors():
-        if name.startswith("newsqa-build-") and not name.startswith(f"newsqa-{keep}-"):
+        if name.startswith(family) and not name.startswith(mine):
             with contextlib.suppress(ValueError):  # already gone
                 ray.kill(ray.get_actor(name))
 

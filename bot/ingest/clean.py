@@ -34,6 +34,7 @@ LABEL_MAX_WORDS = 5  # a line this short with no sentence end is a label or subh
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30  # a first line this long may be the headline
 BYLINE_MAX_CHARS = 120
 DATELINE_MAX_WORDS = 10  # "Updated 10:15 a.m. ET, Mon March 25, 2019" and no longer
+DATELINE_MAX_CHARS = 120
 _TERMINAL_SENTENCE = re.compile(r"[a-z]{3,}[.!?]$")  # a line ending a sentence is prose
 HEADING_MAX_WORDS = 12  # a title-case line this short without a final stop is a heading
 CAPTION_MAX_WORDS = 25  # a one-sentence line this short under a photo credit is its caption
@@ -124,7 +125,7 @@ class _Page:
             self.in_tail, reason = True, "footer"
         elif self.meta_title and _norm(text) == self.meta_title:
             reason, self.title = "headline", self.title or text
-        elif (m := _BYLINE.match(text)) and len(text) < BYLINE_MAX_CHARS:
+        elif len(text) < BYLINE_MAX_CHARS and (m := _BYLINE.match(text)):
             reason, self.byline = "byline", self.byline or m.group("who").strip()
             self.dateline = self.dateline or find_date(m.group("rest") or "")
         elif self.roles and (role := self.roles.get(role_key(text))):
@@ -256,7 +257,11 @@ def clean_document(
 def _dateline(text: str) -> str | None:
     """The date of a short line that is mostly a date: "June 29, 2017", "Updated 3 May
     2019 10:15 ET", "Posted: 2019-03-23"."""
-    if len(text.split()) > DATELINE_MAX_WORDS or _TERMINAL_SENTENCE.search(text):
+    # Length first: the sentence-end pattern, searched over a 40 KB run of letters, is
+    # quadratic; a dateline is never that long.
+    if len(text) > DATELINE_MAX_CHARS or len(text.split()) > DATELINE_MAX_WORDS:
+        return None
+    if _TERMINAL_SENTENCE.search(text):
         return None
     return find_date(text)
 

@@ -151,11 +151,15 @@ def iter_lines(raw: str) -> Iterator[Line]:
 
 
 FURNITURE_MAX_WORDS = 45  # notices, credits, promos and footers are short lines
+# ... and so is their text: a longer line is never furniture. The rules below hold `.*`
+# and `[^)]*` runs, which on one long line without spaces ("cookie-cookie-…", 200 KB)
+# take quadratic time; no rule ever runs on more than this many characters.
+FURNITURE_MAX_CHARS = 1_000
 
 
 def classify_line(text: str, brand: str | None = None) -> str | None:
     """Return why a whole line is furniture, or None when it may be body text."""
-    if text.count(" ") >= FURNITURE_MAX_WORDS:
+    if len(text) > FURNITURE_MAX_CHARS or text.count(" ") >= FURNITURE_MAX_WORDS:
         # A paragraph this long is prose; skipping the rules keeps cleaning linear and
         # cheap on big corpora (the longest furniture line in the seeds has 21 words).
         return None

@@ -39,6 +39,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
         return {}, rest, "front matter too large: ignored"
     import yaml  # only Markdown with front matter needs it
 
+    if _has_aliases(m.group(1)):
+        # Ten levels of `&x [*y, *y, ...]` expand to billions of nodes from 500 bytes: an
+        # alias bomb. Metadata never needs anchors, so front matter with any is ignored.
+        return {}, rest, "front matter uses YAML anchors or aliases: ignored"
     try:
         data = yaml.safe_load(m.group(1))
     except (yaml.YAMLError, RecursionError) as exc:
@@ -46,6 +50,20 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
     if not isinstance(data, dict):
         return {}, rest, "front matter is not a mapping: ignored"
     return data, rest, None
+
+
+def _has_aliases(text: str) -> bool:
+    """Does the YAML use anchors or aliases? Scanning is linear in its size (no
+    structure is built), and stops at the first one."""
+    import yaml
+
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                return True
+    except (yaml.YAMLError, RecursionError):
+        return False  # not YAML: safe_load says so, with its own note
+    return False
 
 
 def to_text(markdown: str) -> str:
