@@ -62,6 +62,12 @@ def main() -> None:
     corpus = work / "corpus"
     passages = write_corpus(corpus, ns.passages) if not corpus.exists() else []
     queries = make_queries(passages, ns.queries) if passages else []
+    quiet = lambda _: None  # noqa: E731
+    # The local build first: it forks worker processes, which must not inherit the
+    # threads (and held locks) of a running Ray node.
+    t = time.perf_counter()
+    local = open_engine(corpus, work / "local", quiet)
+    local_build = time.perf_counter() - t
     store = 1024**3  # the object store per node: shard arrays travel through it
     c = Cluster(
         initialize_head=True,
@@ -69,11 +75,6 @@ def main() -> None:
     )
     c.add_node(**NODE, object_store_memory=store)
     c.wait_for_nodes()
-    quiet = lambda _: None  # noqa: E731
-
-    t = time.perf_counter()
-    local = open_engine(corpus, work / "local", quiet)
-    local_build = time.perf_counter() - t
     t = time.perf_counter()
     report = build_on_cluster(c.address, corpus, work / "index", ns.shards, ns.replicas, quiet)
     cluster_build = time.perf_counter() - t

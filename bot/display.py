@@ -10,12 +10,23 @@ import re
 
 # Control characters (C0 but newline and tab, DEL, C1): an article's title or file name
 # must not be able to set the window title ("\x1b]0;") or clear the screen ("\x1b[2J").
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional controls (U+202A-202E, U+2066-2069, the
+# marks U+200E/200F and U+061C): a title with U+202E would show its text reversed and
+# could make a line read as something else.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def inert(text: str) -> str:
-    """`text` safe to print on a terminal: control characters shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` safe to print on a terminal: control characters shown as \\xNN (\\uNNNN
+    for the bidirectional ones)."""
+    return _CONTROL.sub(_shown, text)
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def full_date(published: str | None) -> str | None:

@@ -5,6 +5,8 @@ fixes they ran for minutes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.clean_rules import INPUTS
@@ -47,3 +49,68 @@ def test_4_the_cleaning_bench_prints_a_row_per_rule(
     clean_rules.main()
     out = capsys.readouterr().out.splitlines()
     assert len([r for r in out if r.startswith("| ") and "KB" not in r]) == len(INPUTS)
+
+
+def test_6_a_fifo_as_the_build_marker_does_not_hang_ask(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bot.index.folder import MARKER, current_build
+
+    from .conftest import BUNDLED, ROOT
+
+    index = tmp_path / "index"
+    args = ["--corpus", str(BUNDLED), "--index", str(index)]
+    env = {**os.environ, "NEWSQA_LEXICAL": "1"}
+    run = [sys.executable, "-m", "bot"]
+    subprocess.run([*run, "index", *args], check=True, capture_output=True, env=env, cwd=ROOT)
+    marker = current_build(index) / MARKER
+    marker.unlink()
+    os.mkfifo(marker)
+    out = subprocess.run(
+        [*run, "ask", "Who is Mustafa Bali?", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,  # before the fix: open() blocked on the FIFO, forever
+    )
+    assert out.returncode == 0 and "Mustafa Bali" in out.stdout
+    assert "marker that is not a regular file" in out.stderr  # then rebuilt
+
+
+@pytest.mark.parametrize("field", ["counts", "corpus"])
+def test_9_a_params_json_field_that_is_a_list_is_a_rebuild_not_a_traceback(
+    tmp_path: Path, field: str
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.index.folder import current_build
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED
+
+    args = ["--corpus", str(BUNDLED), "--index", str(tmp_path)]
+    assert CliRunner().invoke(main, ["index", *args]).exit_code == 0
+    path = current_build(tmp_path) / "params.json"
+    params = json.loads(path.read_text(encoding="utf-8"))
+    params[field] = [1, 2]
+    path.write_text(json.dumps(params), encoding="utf-8")
+    for command in (["index", "--check"], ["ask", "Who is Mustafa Bali?"]):
+        out = CliRunner().invoke(main, [*command, *args])
+        assert out.exit_code == 0 and out.exception is None, out.output
+        path = current_build(tmp_path) / "params.json"
+        params = json.loads(path.read_text(encoding="utf-8"))
+        params[field] = [1, 2]  # damage the rebuilt one too, for the next command
+        path.write_text(json.dumps(params), encoding="utf-8")
+
+
+def test_14_bidi_controls_in_a_title_never_reach_the_terminal() -> None:
+    from bot.display import inert
+
+    shown = inert("Harbour \u202enews\u2066 and \u200fmore")
+    assert not any(c in shown for c in "\u202e\u2066\u200f")
+    assert shown == "Harbour \\u202enews\\u2066 and \\u200fmore"

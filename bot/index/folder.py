@@ -20,6 +20,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,6 +75,8 @@ def reading(folder: Path) -> Iterator[None]:
     with _locked(folder / MARKER, shared=True, wait=True) as ok:
         if not ok and not (folder / MARKER).exists():
             raise IndexCorrupt(f"{folder.name} is not a build of this tool (no marker)")
+        if not ok and not (folder / MARKER).is_file():
+            raise IndexCorrupt(f"{folder.name} has a marker that is not a regular file")
         yield
 
 
@@ -139,8 +142,13 @@ def _locked(path: Path, shared: bool, wait: bool) -> Iterator[bool]:
         yield True
         return
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: a FIFO put where the marker should be would block open() forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
+        yield False
+        return
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # only a regular file is our marker
+        os.close(fd)
         yield False
         return
     try:

@@ -94,7 +94,9 @@ def check_dtypes(arrays: dict[str, NDArray[Any]]) -> None:
 
 def check_shapes(d: IndexData, params: dict[str, Any]) -> None:
     """Catch truncation that np.load with mmap cannot (files cut between arrays)."""
-    counts = params.get("counts", {})
+    counts = params.get("counts")
+    if not isinstance(counts, dict):  # {"counts": [...]} in a hand-edited params.json
+        raise IndexCorrupt("params.json records no counts")
     p, s, v = d.passages.shape[0], d.sentences.shape[0], len(d.postings.vocab)
     post, imp = d.postings, d.postings.impact
     ok = (
