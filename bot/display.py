@@ -13,9 +13,7 @@ import re
 # C0 and C1 controls, and the bidirectional controls (U+202A-202E, U+2066-2069, the
 # marks U+200E/200F and U+061C): a title with U+202E would show its text reversed and
 # could make a line read as something else.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str) -> str:

@@ -114,3 +114,53 @@ def test_14_bidi_controls_in_a_title_never_reach_the_terminal() -> None:
     shown = inert("Harbour \u202enews\u2066 and \u200fmore")
     assert not any(c in shown for c in "\u202e\u2066\u200f")
     assert shown == "Harbour \\u202enews\\u2066 and \\u200fmore"
+
+
+def test_a_usage_error_is_one_line() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--top", "0", "Who?"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert "'--top'" in out.stderr and "--help" in out.stderr
+
+
+def test_13_a_dot_env_in_a_parent_folder_is_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.errors import ConfigError
+    from bot.interfaces.discord_bot import settings_from_env
+
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=someone-elses\n", encoding="utf-8")
+    work = tmp_path / "a" / "b" / "c"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="not set"):
+        settings_from_env()
+
+
+def test_an_empty_exported_token_does_not_hide_the_one_in_dot_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.interfaces.discord_bot import settings_from_env
+
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=from-dot-env\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "")
+    assert settings_from_env().token == "from-dot-env"
+
+
+def test_env_files_with_a_suffix_are_ignored_by_git() -> None:
+    from .conftest import ROOT
+
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".env.*" in ignored  # .env.local, .env.production

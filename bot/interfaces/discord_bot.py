@@ -60,12 +60,23 @@ class Settings:
         return f"Settings(token=<hidden>, guild_id={self.guild_id})"
 
 
+def load_env_file(path: Path) -> None:
+    """The working directory's .env only - never one in a parent folder, which belongs
+    to someone else's project. A variable exported empty counts as unset, so
+    `DISCORD_TOKEN=""` in the shell does not hide the token in .env."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        return
+    for key, value in dotenv_values(path).items():
+        if value is not None and not os.environ.get(key, "").strip():
+            os.environ[key] = value
+
+
 def settings_from_env() -> Settings:
     """DISCORD_TOKEN (required) and DISCORD_GUILD_ID (optional), from the environment or a
     .env file in the working directory."""
-    from dotenv import find_dotenv, load_dotenv
-
-    load_dotenv(find_dotenv(usecwd=True))  # .env of the working directory, not of this file
+    load_env_file(Path.cwd() / ".env")
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         raise ConfigError("DISCORD_TOKEN is not set (put it in the environment or in .env)")
