@@ -164,3 +164,46 @@ def test_env_files_with_a_suffix_are_ignored_by_git() -> None:
 
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".env.*" in ignored  # .env.local, .env.production
+
+
+def _deep(root: Path, names: list[str]) -> Path:
+    """Folders nested one in another (through a relative walk: the full path may be
+    longer than the OS takes at once)."""
+    import os
+
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=fd)
+            new = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = new
+        with open(os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as fh:
+            fh.write("Deep News\n\nThe deep article says nothing of ferries at all.\n")
+    finally:
+        with __import__("contextlib").suppress(OSError):
+            os.close(fd)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("names", "why"),
+    [(["d"] * 1000, "nested more than"), (["n" * 250] * 20, "name too long")],
+    ids=["1000-nested-folders", "path-over-the-os-limit"],
+)
+def test_5_odd_folders_are_skipped_with_a_note(tmp_path: Path, names: list[str], why: str) -> None:
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import write
+
+    corpus = tmp_path / "c"
+    write(corpus, "ferry.txt", "Ferry News\n\nThe island ferry resumed its service on Monday.\n")
+    _deep(corpus, names)
+    args = ["--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    out = CliRunner().invoke(main, ["index", *args])
+    assert out.exit_code == 0 and out.exception is None, out.output
+    assert "folder skipped" in out.stderr and why in out.stderr.lower()
+    answered = CliRunner().invoke(main, ["ask", "When did the ferry resume its service?", *args])
+    assert answered.exit_code == 0 and "Monday" in answered.stdout

@@ -26,6 +26,7 @@ from .readers import SUFFIXES, read_bytes
 METADATA_FILE = "metadata.json"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # larger files are skipped: not an article
 MAX_METADATA_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64  # folders nested deeper than this are skipped with a note
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     names: list[str] = []
     skipped: list[str] = []
     root = folder.resolve()
-    for rel, entry in _walk(root, ""):
+    for rel, entry in _walk(root, skipped):
         if entry.is_symlink():
             problem = _symlink_problem(Path(entry.path), root)
         else:
@@ -88,11 +89,40 @@ def list_corpus(folder: Path) -> tuple[CorpusListing, list[str]]:
     return CorpusListing(root, tuple(names), meta, meta_sha, tuple(skipped)), warnings
 
 
-def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Article files under `folder` as (relative posix name, entry), sorted, depth first
+def _walk(root: Path, skipped: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Article files under `root` as (relative posix name, entry), sorted, depth first
     like os.walk: files of a folder first, then its subfolders. Symlinked folders are not
     entered; hidden names are skipped. Directory entries carry their type, so a file costs
-    no system call of its own (100,000 of them took seconds through Path objects)."""
+    no system call of its own (100,000 of them took seconds through Path objects).
+
+    A folder that cannot be read (a root-owned lost+found), nested deeper than
+    MAX_DEPTH, or whose path is too long for the OS is skipped with a note in `skipped`,
+    as an unreadable file is; the walk keeps its own stack, so depth never recurses."""
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            files, dirs = _listing(folder, prefix)
+        except OSError as exc:
+            if not prefix:
+                raise CorpusError(
+                    f"cannot read the corpus folder {folder}: {exc.strerror}"
+                ) from exc
+            skipped.append(f"{prefix}: folder skipped ({exc.strerror or exc})")
+            continue
+        yield from files
+        for d in sorted(dirs, key=lambda e: e.name, reverse=True):  # popped in name order
+            sub = f"{prefix}{d.name}/"
+            if sub.count("/") > MAX_DEPTH:
+                skipped.append(f"{sub}: folder skipped (nested more than {MAX_DEPTH} deep)")
+            else:
+                stack.append((Path(d.path), sub))
+
+
+def _listing(
+    folder: Path, prefix: str
+) -> tuple[list[tuple[str, os.DirEntry[str]]], list[os.DirEntry[str]]]:
+    """One folder's article files (sorted) and subfolders."""
     files: list[tuple[str, os.DirEntry[str]]] = []
     dirs: list[os.DirEntry[str]] = []
     with os.scandir(folder) as it:
@@ -109,9 +139,7 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
             elif entry.name.lower().endswith(SUFFIXES):
                 files.append((prefix + entry.name, entry))
     files.sort(key=lambda f: f[1].name)
-    yield from files
-    for d in sorted(dirs, key=lambda e: e.name):
-        yield from _walk(Path(d.path), f"{prefix}{d.name}/")
+    return files, dirs
 
 
 def _not_regular(entry: os.DirEntry[str]) -> str:
