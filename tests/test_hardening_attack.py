@@ -207,3 +207,24 @@ def test_5_odd_folders_are_skipped_with_a_note(tmp_path: Path, names: list[str],
     assert "folder skipped" in out.stderr and why in out.stderr.lower()
     answered = CliRunner().invoke(main, ["ask", "When did the ferry resume its service?", *args])
     assert answered.exit_code == 0 and "Monday" in answered.stdout
+
+
+def test_12_a_users_own_dot_current_files_survive_a_build(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED
+
+    mine = [tmp_path / ".CURRENT.bak", tmp_path / ".CURRENT.old"]
+    for path in mine:
+        path.write_text("my own notes\n", encoding="utf-8")
+        old = time.time() - 30 * 86400  # old enough to look like debris
+        os.utime(path, (old, old))
+    args = ["--corpus", str(BUNDLED), "--index", str(tmp_path)]
+    for _ in range(2):  # a build, and a rebuild that clears old builds and debris
+        assert CliRunner().invoke(main, ["index", *args]).exit_code == 0
+    assert all(p.read_text(encoding="utf-8") == "my own notes\n" for p in mine)

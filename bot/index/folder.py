@@ -176,6 +176,11 @@ def remove_old_builds(index_dir: Path, keep: str) -> None:
     remove_debris(index_dir)
 
 
+# The temporary pointer a build writes before renaming it onto CURRENT (writer.py):
+# ".CURRENT.build-20261201T120000-1234-567890". Only names of exactly this shape are ours.
+_OUR_POINTER = re.compile(r"^\.CURRENT\.build-\d{8}T\d{6}-\d+-\d+$")
+
+
 def remove_debris(index_dir: Path) -> None:
     """Unfinished builds and CURRENT files of processes that are gone (or very old)."""
     now = time.time()
@@ -191,7 +196,7 @@ def remove_debris(index_dir: Path) -> None:
             continue
         if child.is_dir() and (child / MARKER).exists():
             shutil.rmtree(child, ignore_errors=True)
-        elif child.is_file() and name.startswith(f".{POINTER}."):
+        elif child.is_file() and _OUR_POINTER.match(name):  # not a user's .CURRENT.bak
             with contextlib.suppress(OSError):
                 child.unlink()
 
