@@ -228,3 +228,33 @@ def test_12_a_users_own_dot_current_files_survive_a_build(tmp_path: Path) -> Non
     for _ in range(2):  # a build, and a rebuild that clears old builds and debris
         assert CliRunner().invoke(main, ["index", *args]).exit_code == 0
     assert all(p.read_text(encoding="utf-8") == "my own notes\n" for p in mine)
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8"])
+def test_10_an_invalid_byte_in_a_question_gives_valid_utf8_json(encoding: str | None) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {**os.environ, "NEWSQA_LEXICAL": "1"}
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
+    run = [sys.executable.encode(), b"-m", b"bot", b"ask", b"--json"]
+    by_argument = subprocess.run(
+        [*run, b"Who is Mustafa \xff Bali?"], capture_output=True, env=env, cwd=ROOT, timeout=300
+    )
+    on_stdin = subprocess.run(
+        run,
+        input=b"Who is Mustafa \xff Bali?\n",
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    for out in (by_argument, on_stdin):
+        assert out.returncode == 0, out.stderr
+        got = json.loads(out.stdout.decode("utf-8"))  # strict: valid UTF-8 or it raises
+        assert got["question"] == "Who is Mustafa \ufffd Bali?"

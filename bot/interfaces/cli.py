@@ -120,6 +120,7 @@ def ask(
         if question is not None:
             from ..answer.pipeline import answer
 
+            question = valid_text(question)
             result = answer(engine, question, top=top)
             if as_json:
                 click.echo(json.dumps(_to_json(result), ensure_ascii=False))
@@ -131,6 +132,13 @@ def ask(
         _answer_lines(engine, sys.stdin, as_json, top, conversation)
 
 
+def valid_text(text: str) -> str:
+    """`text` as valid Unicode: Python hands over bytes that are not UTF-8 (in an argument,
+    or on stdin with surrogateescape) as lone surrogates, which JSON output would carry
+    out raw or fail on. Each becomes U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _to_json(result: Any) -> dict[str, Any]:
     from .render import answer_to_json
 
@@ -139,13 +147,15 @@ def _to_json(result: Any) -> dict[str, Any]:
 
 def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
     """One output per input line, in order, so scripts can zip questions with answers."""
+    if lines is sys.stdin and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")  # a bad byte: U+FFFD, not a traceback
     from ..answer.conversation import Conversation
     from .render import answer_text, error_json, inert
 
     conv = Conversation(engine)
     console = out_console()
     for raw in lines:
-        line = raw.rstrip("\r\n")
+        line = valid_text(raw.rstrip("\r\n"))
         try:
             if conversation:
                 result = conv.ask(line, top=top)
