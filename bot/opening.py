@@ -103,7 +103,7 @@ def verify(corpus_dir: Path, index_dir: Path, encoder: Encoder | None = None) ->
     check_folder(corpus_dir)
     wanted = encoder.settings if encoder is not None else None
     try:
-        check_fresh(store.load(index_dir, verify=True), corpus_dir, encoder=wanted)
+        check_fresh(store.load(index_dir, verify=True), corpus_dir, encoder=wanted, content=True)
     except IndexError_ as exc:
         return str(exc)
     return None

@@ -207,6 +207,14 @@ def test_5_odd_folders_are_skipped_with_a_note(tmp_path: Path, names: list[str],
     assert "folder skipped" in out.stderr and why in out.stderr.lower()
     answered = CliRunner().invoke(main, ["ask", "When did the ferry resume its service?", *args])
     assert answered.exit_code == 0 and "Monday" in answered.stdout
+    _undeep(corpus, names)  # pytest's own clean-up recurses, and 1000 levels overflow it
+
+
+def _undeep(root: Path, names: list[str]) -> None:
+    """Remove what `_deep` made: `rm -r` walks any depth without recursing in Python."""
+    import subprocess
+
+    subprocess.run(["rm", "-rf", str(root / names[0])], check=True, timeout=120)
 
 
 def test_12_a_users_own_dot_current_files_survive_a_build(tmp_path: Path) -> None:
@@ -258,3 +266,28 @@ def test_10_an_invalid_byte_in_a_question_gives_valid_utf8_json(encoding: str | 
         assert out.returncode == 0, out.stderr
         got = json.loads(out.stdout.decode("utf-8"))  # strict: valid UTF-8 or it raises
         assert got["question"] == "Who is Mustafa \ufffd Bali?"
+
+
+def test_11_index_check_notices_a_same_size_edit_with_its_mtime_put_back(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED
+
+    corpus = tmp_path / "c"
+    shutil.copytree(BUNDLED, corpus)
+    args = ["--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    assert CliRunner().invoke(main, ["index", *args]).exit_code == 0
+    article = corpus / "004_a765cca09a6260ef.txt"
+    st = article.stat()
+    article.write_bytes(article.read_bytes().replace(b"Baghouz is free", b"Baghouz is lost"))
+    os.utime(article, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert article.stat().st_size == st.st_size
+    out = CliRunner().invoke(main, ["index", "--check", *args])
+    assert out.exit_code == 0 and "the corpus changed" in out.stderr
+    answer = CliRunner().invoke(main, ["ask", "Who said Baghouz is lost?", *args])
+    assert "Baghouz is lost" in answer.stdout

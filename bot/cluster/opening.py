@@ -109,7 +109,7 @@ def verify_cluster(corpus_dir: Path, index_dir: Path, encoder: Encoder | None) -
         for s in range(params["cluster"]["shards"]):
             load_folder(folder / layout.shard_dir(s), verify=True)
         wanted = encoder.settings if encoder is not None else None
-        check_fresh_params(params, corpus_dir, encoder=wanted)
+        check_fresh_params(params, corpus_dir, encoder=wanted, content=True)
     except IndexError_ as exc:
         return str(exc)
     return None
