@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
+from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing, IndexWriteError
 from .index import store
 from .index.folder import build_lock, remove_debris
 from .index.fresh import check_fresh
@@ -50,6 +50,27 @@ def open_index(
     listing, _ = list_corpus(corpus_dir)
     if not listing.files:  # say so now, rather than announce a build that cannot start
         raise no_articles(corpus_dir)
+    try:
+        return _rebuild(corpus_dir, index_dir, notify, progress, encoder, wanted, reason)
+    except IndexWriteError as exc:
+        stale = _stale(index_dir, reason)
+        if stale is None:
+            raise
+        # A read-only or full index folder: the index built before the change still
+        # answers, and saying so beats stopping the bot.
+        notify(f"{exc}; answering from the index built before the change (stale)")
+        return stale
+
+
+def _rebuild(
+    corpus_dir: Path,
+    index_dir: Path,
+    notify: Callable[[str], None],
+    progress: Progress,
+    encoder: Encoder | None,
+    wanted: dict[str, Any] | None,
+    reason: str | None,
+) -> IndexData:
     with build_lock(index_dir, notify):
         try:  # another process may have built it while this one waited
             return _fresh(corpus_dir, index_dir, wanted)
@@ -73,6 +94,17 @@ def open_index(
             return store.load(index_dir)
         except IndexError_ as exc:  # pragma: no cover - we just wrote it
             raise IndexCorrupt(f"the index just built cannot be read: {exc}") from exc
+
+
+def _stale(index_dir: Path, reason: str | None) -> IndexData | None:
+    """The saved index, when it is intact but out of date (the corpus or the settings
+    changed); None when there is none or it is damaged."""
+    if reason is None:
+        return None
+    try:
+        return store.load(index_dir)
+    except IndexError_:
+        return None
 
 
 def _fresh(corpus_dir: Path, index_dir: Path, encoder: dict[str, Any] | None) -> IndexData:

@@ -291,3 +291,44 @@ def test_11_index_check_notices_a_same_size_edit_with_its_mtime_put_back(tmp_pat
     assert out.exit_code == 0 and "the corpus changed" in out.stderr
     answer = CliRunner().invoke(main, ["ask", "Who said Baghouz is lost?", *args])
     assert "Baghouz is lost" in answer.stdout
+
+
+def test_17_an_index_folder_that_cannot_take_a_new_build_serves_the_stale_one(
+    tmp_path: Path,
+) -> None:
+    # A full (or read-only) disk, as a file-size limit the new build cannot fit under:
+    # it applies to root too, unlike a read-only folder.
+    import os
+    import resource
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED, ROOT, write
+
+    corpus = tmp_path / "c"
+    shutil.copytree(BUNDLED, corpus)
+    args = ["--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    assert CliRunner().invoke(main, ["index", *args]).exit_code == 0
+    write(corpus, "new.txt", "Ferry News\n\nThe island ferry resumed its service on Monday.\n")
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "Who is Mustafa Bali?", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NEWSQA_LEXICAL": "1"},
+        cwd=ROOT,
+        timeout=300,
+        preexec_fn=full_disk,
+    )
+    assert out.returncode == 0 and "Mustafa Bali" in out.stdout, out.stderr
+    assert "cannot write the index" in out.stderr and "stale" in out.stderr
