@@ -332,3 +332,17 @@ def test_17_an_index_folder_that_cannot_take_a_new_build_serves_the_stale_one(
     )
     assert out.returncode == 0 and "Mustafa Bali" in out.stdout, out.stderr
     assert "cannot write the index" in out.stderr and "stale" in out.stderr
+
+
+def test_slash_commands_in_plain_line_chat_are_commands() -> None:
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED
+
+    lines = "Who is Mustafa Bali?\n/sources\n/quit\nWhat is Raqqa?\n"
+    out = CliRunner().invoke(main, ["chat", "--corpus", str(BUNDLED)], input=lines)
+    assert out.exit_code == 0
+    assert "Q: /sources" not in out.stdout and "5. US-backed forces" in out.stdout
+    assert "Raqqa" not in out.stdout  # after /quit nothing more is read

@@ -269,9 +269,13 @@ def chat(where: Where) -> None:
     """Open the interactive chat (plain line mode when stdin or stdout is not a terminal:
     `chat | tee log` gets answers, not a full-screen prompt)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from .repl import run_plain
+
         with errors_to_exit():
             engine = open_engine(where)
-            _answer_lines(engine, sys.stdin, False, DEFAULT_TOP, True)
+            if hasattr(sys.stdin, "reconfigure"):
+                sys.stdin.reconfigure(errors="surrogateescape")
+            run_plain(engine, (valid_text(line) for line in sys.stdin), out_console())
         return
     from .repl import run_repl
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,23 @@ class ChatSession:
             style = "bold" if sent.sent_id in quote.sent_ids else ""  # the quoted part
             out.append((" " if i else "") + inert(sent.text), style=style)
         return out
+
+
+def run_plain(engine: Engine, lines: Iterable[str], console: Console) -> None:
+    """`chat` without a terminal (`chat | tee log`, or questions piped in): the chat's
+    own reading of each line - "/sources", "/clear" and the rest are commands, never
+    questions - with each question echoed above its answer."""
+    session = ChatSession(engine)
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        command = line.strip().startswith("/")
+        if line.strip() and not command:
+            console.print(f"Q: {inert(line)}", markup=False)
+        out = session.handle(line)
+        if out is not None:
+            console.print(out)
+        if session.done:
+            return
 
 
 def run_repl(
