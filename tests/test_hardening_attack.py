@@ -346,3 +346,18 @@ def test_slash_commands_in_plain_line_chat_are_commands() -> None:
     assert out.exit_code == 0
     assert "Q: /sources" not in out.stdout and "5. US-backed forces" in out.stdout
     assert "Raqqa" not in out.stdout  # after /quit nothing more is read
+
+
+def test_18_current_as_a_folder_leaves_no_build_behind(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    from .conftest import BUNDLED
+
+    (tmp_path / "CURRENT").mkdir()
+    args = ["--corpus", str(BUNDLED), "--index", str(tmp_path)]
+    for _ in range(2):
+        out = CliRunner().invoke(main, ["index", *args])
+        assert out.exit_code == 1 and "CURRENT there is not a file" in out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "CURRENT"]

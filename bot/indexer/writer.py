@@ -7,6 +7,7 @@ index in use.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -94,6 +95,10 @@ class BuildFolder(FolderWriter):
 
     def __init__(self, index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
+        pointer = index_dir / POINTER
+        if pointer.is_symlink() or (pointer.exists() and not pointer.is_file()):
+            # Say it before a whole build is written that could never be switched in.
+            raise IsADirectoryError(errno.EISDIR, f"{POINTER} there is not a file", str(pointer))
         self.index_dir = index_dir
         self.stamp = (
             f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -126,8 +131,13 @@ class BuildFolder(FolderWriter):
         os.replace(self.path, final)
         _fsync_dir(self.index_dir)
         pointer_tmp = self.index_dir / f".{POINTER}.{self.stamp}"
-        pointer_tmp.write_text(self.stamp + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, self.index_dir / POINTER)
+        try:
+            pointer_tmp.write_text(self.stamp + "\n", encoding="utf-8")
+            os.replace(pointer_tmp, self.index_dir / POINTER)
+        except OSError:  # nothing of this build is left behind: the old index stays live
+            pointer_tmp.unlink(missing_ok=True)
+            shutil.rmtree(final, ignore_errors=True)
+            raise
         _fsync_dir(self.index_dir)
         self.committed = final
         remove_old_builds(self.index_dir, keep=self.stamp)
