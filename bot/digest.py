@@ -23,7 +23,9 @@ def _canonical(value: object) -> Any:
     if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, re.Pattern):
-        return ["re", value.pattern, int(value.flags)]
+        pattern = value.pattern  # a bytes pattern is ASCII: kept as its text
+        text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
+        return ["re", text, int(value.flags)]
     if isinstance(value, frozenset | set):
         return sorted((_canonical(v) for v in value), key=repr)
     if isinstance(value, tuple | list):

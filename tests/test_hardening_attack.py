@@ -361,3 +361,37 @@ def test_18_current_as_a_folder_leaves_no_build_behind(tmp_path: Path) -> None:
         out = CliRunner().invoke(main, ["index", *args])
         assert out.exit_code == 1 and "CURRENT there is not a file" in out.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "CURRENT"]
+
+
+@pytest.mark.parametrize(
+    ("codec", "head", "body"),
+    [
+        (
+            "iso-8859-7",
+            '<meta charset="iso-8859-7">',
+            "Ο δήμαρχος της πόλης ανακοίνωσε σήμερα το νέο πρόγραμμα για τα πλοία του νησιού.",
+        ),
+        (
+            "shift_jis",
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">',
+            "市長は今日、島のフェリーの新しい計画を発表しました。これは長い記事の本文です。",
+        ),
+    ],
+)
+def test_8_a_pages_declared_charset_is_used(
+    tmp_path: Path, codec: str, head: str, body: str
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.interfaces.cli import main
+
+    page = f"<html><head>{head}<title>News</title></head><body><article><p>{body}</p>"
+    page += "</article></body></html>"
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "page.html").write_bytes(page.encode(codec))
+    out = CliRunner().invoke(main, ["article", "page.html", "--json", "--corpus", str(corpus)])
+    assert out.exit_code == 0, out.output
+    assert body in json.loads(out.stdout)["text"]

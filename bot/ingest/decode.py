@@ -5,6 +5,7 @@ build summary.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from ..digest import rule_settings
@@ -13,9 +14,27 @@ JUNK_SHARE = 0.2  # a "text" file with more replacement characters than this is 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def decode(data: bytes) -> tuple[str, str | None, int]:
-    """Decode article bytes: BOMs honoured, UTF-8, then cp1252, else UTF-8 with
-    replacement. Returns (text, note for the build summary, count of replaced chars)."""
+# <meta charset="iso-8859-7">, <meta http-equiv="Content-Type" content="text/html;
+# charset=Shift_JIS">: found in the page's first bytes, which any of these is ASCII in.
+_DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{2,40})", re.I)
+DECLARED_SCAN = 4096  # the HTML spec has the declaration within the first 1024 bytes
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec of the charset an HTML page declares, if Python knows it."""
+    m = _DECLARED.search(data[:DECLARED_SCAN])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str | None, int]:
+    """Decode article bytes: BOMs honoured, UTF-8, then the charset the page declares
+    (`declared`, HTML), then cp1252, else UTF-8 with replacement. Returns (text, note
+    for the build summary, count of replaced chars)."""
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and data.count(b"\x00", 0, 65536) > min(len(data), 65536) // 10:
         raise ValueError("looks binary, not text (many NUL bytes)")
@@ -28,11 +47,7 @@ def decode(data: bytes) -> tuple[str, str | None, int]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-                note = "not UTF-8; decoded as Windows-1252"
-            except UnicodeDecodeError:
-                text = data.decode("utf-8", errors="replace")
+            text, note = _fallback(data, declared)
     errors = text.count("\ufffd")
     if errors:
         note = f"{errors} undecodable byte(s) replaced"
@@ -41,6 +56,17 @@ def decode(data: bytes) -> tuple[str, str | None, int]:
         text = _CONTROL.sub(" ", text)
         note = (note + "; " if note else "") + f"{controls} control character(s) blanked"
     return text, note, errors
+
+
+def _fallback(data: bytes, declared: str | None) -> tuple[str, str | None]:
+    """Bytes that are not UTF-8: the charset the page declares (a few bad bytes in it
+    become replacement characters), else Windows-1252, else UTF-8 with replacement."""
+    if declared is not None:  # as the page says: nothing to note (bad bytes still are)
+        return data.decode(declared, errors="replace"), None
+    try:
+        return data.decode("cp1252"), "not UTF-8; decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), None
 
 
 def check_text(text: str, errors: int) -> None:

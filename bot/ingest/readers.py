@@ -41,9 +41,16 @@ def read_text(data: bytes) -> Read:
 Extract = Callable[[str], tuple[str, Found, list[str], dict[str, str]]]
 
 
-def _extracting(extract: Extract) -> Reader:
+def read_page(data: bytes) -> Read:
+    """A web page: decoded with the charset it declares when it is not UTF-8."""
+    text, note, errors = decode.decode(data, decode.declared_charset(data))
+    decode.check_text(text, errors)
+    return Read(text, decode_note=note, decode_errors=errors)
+
+
+def _extracting(extract: Extract, decoding: Reader = read_text) -> Reader:
     def reader(data: bytes) -> Read:
-        plain = read_text(data)
+        plain = decoding(data)
         text, found, notes, roles = extract(plain.text)
         return Read(text, found, tuple(notes), plain.decode_note, plain.decode_errors, roles)
 
@@ -55,8 +62,8 @@ READERS: dict[str, tuple[Reader, dict[str, Any]]] = {
     ".txt": (read_text, decode.SETTINGS),
     ".md": (_extracting(markdown.read_markdown), markdown.SETTINGS),
     ".markdown": (_extracting(markdown.read_markdown), markdown.SETTINGS),
-    ".html": (_extracting(html.read_html), html.SETTINGS),
-    ".htm": (_extracting(html.read_html), html.SETTINGS),
+    ".html": (_extracting(html.read_html, read_page), html.SETTINGS),
+    ".htm": (_extracting(html.read_html, read_page), html.SETTINGS),
 }
 SUFFIXES = tuple(READERS)
 
