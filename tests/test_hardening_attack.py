@@ -395,3 +395,33 @@ def test_8_a_pages_declared_charset_is_used(
     out = CliRunner().invoke(main, ["article", "page.html", "--json", "--corpus", str(corpus)])
     assert out.exit_code == 0, out.output
     assert body in json.loads(out.stdout)["text"]
+
+
+def test_7_a_web_page_over_the_size_cap_is_skipped_with_a_note(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.ingest.readers import MAX_PAGE_BYTES
+    from bot.interfaces.cli import main
+
+    from .conftest import write
+
+    corpus = tmp_path / "c"
+    write(corpus, "ferry.txt", "Ferry News\n\nThe island ferry resumed its service on Monday.\n")
+    paragraph = "<p>The harbour opened again after the storm had closed it for days.</p>"
+    big = "<html><body><article>" + paragraph * (MAX_PAGE_BYTES // len(paragraph) + 1)
+    write(corpus, "huge.html", big + "</article></body></html>")
+    out = CliRunner().invoke(
+        main, ["index", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    )
+    assert out.exit_code == 0 and "skipped huge.html: web page over 5 MB" in out.stderr
+
+
+def test_7_a_page_that_extracts_too_slowly_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.ingest import html
+
+    monkeypatch.setattr(html, "PAGE_SECONDS", 0.2)
+    paragraph = "<p>The harbour opened again after the storm had closed it for days.</p>"
+    page = "<html><body><article>" + paragraph * 30_000 + "</article></body></html>"  # ~2 MB
+    with pytest.raises(ValueError, match="to extract: skipped"):
+        html.read_html(page)
+    assert html.read_html("<p>The council met.</p>")[0].strip()  # the timer is gone after

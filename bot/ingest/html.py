@@ -12,7 +12,11 @@ in which inline tags never glue words together.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
@@ -41,7 +45,11 @@ except PackageNotFoundError:  # pragma: no cover - a declared dependency
 def read_html(markup: str) -> tuple[str, Found, list[str], dict[str, str]]:
     """(main text, metadata found in the page, notes, the roles of its non-body lines)."""
     notes: list[str] = []
-    doc = _trafilatura(markup)
+    try:
+        with _time_limit(PAGE_SECONDS):
+            doc = _trafilatura(markup)
+    except _Slow as exc:
+        raise ValueError(f"took over {PAGE_SECONDS} s to extract: skipped") from exc
     if doc is None or not (doc.get("text") or "").strip():
         return html_to_text(markup), Found(), notes, html_roles(markup, None)
     text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in doc["text"].splitlines()))
@@ -75,6 +83,34 @@ def _own_date(markup: str, date: object, body: str, notes: list[str]) -> object:
         return date
     notes.append(f"date {date} is only written in the article's text (a date it quotes): unused")
     return None
+
+
+PAGE_SECONDS = 30  # a page that takes longer to extract is skipped (a pathological one)
+
+
+class _Slow(BaseException):
+    """The page's time is up. A BaseException, as KeyboardInterrupt is: the extractor
+    catches Exception (and ValueError) itself and would carry on."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _Slow when the block runs longer than `seconds`. A timer signal, so only in
+    a process's main thread - where builds read pages; elsewhere there is no limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Slow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _trafilatura(markup: str) -> dict[str, Any] | None:

@@ -41,8 +41,16 @@ def read_text(data: bytes) -> Read:
 Extract = Callable[[str], tuple[str, Found, list[str], dict[str, str]]]
 
 
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # 5x the largest real page seen; ~7 s to extract here
+
+
 def read_page(data: bytes) -> Read:
-    """A web page: decoded with the charset it declares when it is not UTF-8."""
+    """A web page: decoded with the charset it declares when it is not UTF-8. Pages over
+    MAX_PAGE_BYTES are skipped: extraction time grows faster than size past a few MB
+    (python -m bench.html_size; 20 MB took 240 s), and no article is that large."""
+    if len(data) > MAX_PAGE_BYTES:
+        mb = MAX_PAGE_BYTES // 2**20
+        raise ValueError(f"web page over {mb} MB ({len(data) / 2**20:.0f} MB): not an article")
     text, note, errors = decode.decode(data, decode.declared_charset(data))
     decode.check_text(text, errors)
     return Read(text, decode_note=note, decode_errors=errors)
