@@ -220,22 +220,25 @@ class Router:
         turn = next(self._turn)
         tries = dict.fromkeys(calls, 0)
         pending = {self._send(s, turn, calls[s]): s for s in calls}
+        start = time.monotonic()
+        try:  # the usual case, in one call: every replica answers in time
+            got = ray.get(list(pending), timeout=self.deadline_s)
+            return dict(zip(pending.values(), got, strict=True))
+        except (ray.exceptions.RayError, TimeoutError):
+            pass  # which calls failed or are late: those go to the next replica
         results: dict[int, Any] = {}
+        # What is left of this round's deadline (nothing, when the get above timed out).
+        budget = max(0.0, self.deadline_s - (time.monotonic() - start))
         while pending:
             refs = list(pending)
-            ready, late = ray.wait(refs, num_returns=len(refs), timeout=self.deadline_s)
-            try:  # the usual case, in one call: every replica answered
-                got = ray.get(ready)
-                results.update(
-                    (pending.pop(ref), value) for ref, value in zip(ready, got, strict=True)
-                )
-            except ray.exceptions.RayError:  # which ones failed: send those again
-                for ref in ready:
-                    s = pending.pop(ref)
-                    try:
-                        results[s] = ray.get(ref)
-                    except ray.exceptions.RayError as exc:
-                        pending[self._retry(s, tries, turn, calls[s], type(exc).__name__)] = s
+            ready, late = ray.wait(refs, num_returns=len(refs), timeout=budget)
+            budget = self.deadline_s  # each later round waits a whole deadline
+            for ref in ready:
+                s = pending.pop(ref)
+                try:
+                    results[s] = ray.get(ref)
+                except ray.exceptions.RayError as exc:
+                    pending[self._retry(s, tries, turn, calls[s], type(exc).__name__)] = s
             for ref in late:
                 s = pending.pop(ref)
                 with contextlib.suppress(Exception):  # cancelling a lost call is best effort
