@@ -75,6 +75,16 @@ def engines(cluster: Any, corpus: tuple[Path, list[str]]) -> tuple[Engine, Engin
     return local, open_cluster(cluster.address, folder, index, quiet), index
 
 
+def test_the_replicas_of_every_shard_run_on_different_nodes(
+    engines: tuple[Engine, Engine, Path],
+) -> None:
+    import ray
+
+    replicas = engines[1].retriever.replicas  # type: ignore[attr-defined]
+    for row in replicas:
+        assert len({ray.get(a.ready.remote()) for a in row}) == 2
+
+
 def test_every_bundled_question_gets_the_same_json_answer_through_the_cluster(
     engines: tuple[Engine, Engine, Path],
 ) -> None:

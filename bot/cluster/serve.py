@@ -33,7 +33,7 @@ from .connect import alive_nodes
 DEADLINE_S = 1.0  # a shard call slower than this goes to another replica
 MAX_ROUNDS = 4  # tries per shard call, over its replicas, before giving up
 PENALTY_S = 10.0  # a replica that failed or was late is tried last for this long
-ACTOR_CPUS = 0.01
+ACTOR_MEMORY = 2**20  # bytes of Ray's logical memory resource each shard actor reserves
 
 
 class ShardServer:
@@ -154,10 +154,12 @@ def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
                     lifetime="detached",
                     max_restarts=-1,
                     max_task_retries=0,  # the router retries, on another replica
-                    # A token share of a core: they wait on memory-mapped files, not on
-                    # cores; with none at all Ray ignored the soft node preference and
-                    # put every replica on one node (measured with 2.60).
-                    num_cpus=ACTOR_CPUS,
+                    # No core: they wait on memory-mapped files, and a build's tasks need
+                    # every core. A small memory reservation instead, so that the
+                    # scheduler accounts for them: with nothing reserved at all, Ray 2.60
+                    # once put every replica on one node despite the soft preference.
+                    num_cpus=0,
+                    memory=ACTOR_MEMORY,
                     scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=True),
                 ).remote(str(build / f"shard-{s:03d}"))
             )
