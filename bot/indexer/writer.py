@@ -96,8 +96,9 @@ class BuildFolder(FolderWriter):
     def __init__(self, index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
         pointer = index_dir / POINTER
-        if pointer.is_symlink() or (pointer.exists() and not pointer.is_file()):
-            # Say it before a whole build is written that could never be switched in.
+        if pointer.is_dir() and not pointer.is_symlink():
+            # A folder is the one thing the switch cannot replace (a symlink or a FIFO it
+            # does): say so before a whole build is written that could never be switched in.
             raise IsADirectoryError(errno.EISDIR, f"{POINTER} there is not a file", str(pointer))
         self.index_dir = index_dir
         self.stamp = (
