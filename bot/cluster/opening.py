@@ -24,7 +24,7 @@ from ..ingest.corpus import check_folder
 from ..progress import Progress, no_progress
 from ..retrieval import Encoder, Engine
 from . import layout
-from .connect import connect
+from .connect import connect, get
 from .serve import Router, retire, start_replicas
 
 
@@ -88,9 +88,8 @@ def build_on_cluster(
     with build_lock(out, notify):
         report = build_cluster(corpus_dir, index_dir, shards, replicas, progress, encoder)
     folder = _current(index_dir)
-    import ray
-
-    ray.get([a.ready.remote() for row in start_replicas(folder, shards, replicas) for a in row])
+    actors = start_replicas(folder, shards, replicas)
+    get([a.ready.remote() for row in actors for a in row], "starting the shard actors")
     retire(folder)
     return report
 

@@ -193,7 +193,6 @@ class Router:
     # (shard, replica) -> until when it is tried last: a lost node's replicas are not
     # asked first again while Ray restarts them elsewhere
     _penalty: dict[tuple[int, int], float] = field(default_factory=dict)
-    _chosen: dict[int, int] = field(default_factory=dict)  # shard -> replica last called
 
     def documents(self) -> list[DocMeta]:
         return list(self.docs)
@@ -221,11 +220,13 @@ class Router:
 
         turn = next(self._turn)
         tries = dict.fromkeys(calls, 0)
-        pending = {self._send(s, turn, calls[s]): s for s in calls}
+        pending: dict[Any, tuple[int, int]] = {}  # a call's ref -> (shard, replica)
+        for s in calls:
+            pending.update(self._send(s, turn, calls[s]))
         start = time.monotonic()
         try:  # the usual case, in one call: every replica answers in time
             got = ray.get(list(pending), timeout=self.deadline_s)
-            return dict(zip(pending.values(), got, strict=True))
+            return {s: value for (s, _), value in zip(pending.values(), got, strict=True)}
         except (ray.exceptions.RayError, TimeoutError):
             pass  # which calls failed or are late: those go to the next replica
         results: dict[int, Any] = {}
@@ -236,33 +237,42 @@ class Router:
             ready, late = ray.wait(refs, num_returns=len(refs), timeout=budget)
             budget = self.deadline_s  # each later round waits a whole deadline
             for ref in ready:
-                s = pending.pop(ref)
+                s, r = pending.pop(ref)
                 try:
                     results[s] = ray.get(ref)
                 except ray.exceptions.RayError as exc:
-                    pending[self._retry(s, tries, turn, calls[s], type(exc).__name__)] = s
+                    retry = self._retry(s, r, tries, turn, calls[s], type(exc).__name__)
+                    pending.update(retry)
             for ref in late:
-                s = pending.pop(ref)
+                s, r = pending.pop(ref)
                 with contextlib.suppress(Exception):  # cancelling a lost call is best effort
                     ray.cancel(ref)
-                pending[self._retry(s, tries, turn, calls[s], "no answer in time")] = s
+                pending.update(self._retry(s, r, tries, turn, calls[s], "no answer in time"))
         return results
 
     def _retry(
-        self, s: int, tries: dict[int, int], turn: int, call: tuple[str, Any], problem: str
-    ) -> Any:
-        self._penalty[(s, self._chosen[s])] = time.monotonic() + PENALTY_S
+        self,
+        s: int,
+        failed: int,
+        tries: dict[int, int],
+        turn: int,
+        call: tuple[str, Any],
+        problem: str,
+    ) -> dict[Any, tuple[int, int]]:
+        self._penalty[(s, failed)] = time.monotonic() + PENALTY_S
         tries[s] += 1
         if tries[s] >= MAX_ROUNDS:
             raise ClusterError(f"no replica of shard {s} answered ({problem})")
         return self._send(s, turn + tries[s], call)
 
-    def _send(self, s: int, turn: int, call: tuple[str, tuple[Any, ...]]) -> Any:
-        """Call the shard's replica whose turn it is, passing over penalised ones."""
+    def _send(
+        self, s: int, turn: int, call: tuple[str, tuple[Any, ...]]
+    ) -> dict[Any, tuple[int, int]]:
+        """Call the shard's replica whose turn it is, passing over penalised ones:
+        {the call's ref: (shard, replica)}."""
         row = self.replicas[s]
         now = time.monotonic()
         order = [(turn + i) % len(row) for i in range(len(row))]
         r = next((r for r in order if self._penalty.get((s, r), 0.0) <= now), order[0])
-        self._chosen[s] = r
         method, args = call
-        return getattr(row[r], method).remote(*args)
+        return {getattr(row[r], method).remote(*args): (s, r)}
