@@ -24,16 +24,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import CorpusError, IndexWriteError
 from ..index.fresh import expected_settings
 from ..index.postings import BM25Params
-from ..indexer.builder import BuildOptions, BuildReport, Job, Merger, build_params, punkt_sample
+from ..indexer.builder import (
+    BuildOptions,
+    BuildReport,
+    Job,
+    Merger,
+    build_params,
+    merge_batches,
+    start_build,
+    write_error,
+)
 from ..indexer.vectors import passage_vectors
 from ..indexer.weights import GlobalStats
 from ..indexer.workers import Batch, Ingestor
 from ..indexer.writer import BuildFolder
-from ..ingest.corpus import CorpusListing, list_corpus, no_articles
-from ..ingest.segment import punkt_to_json, train_punkt
+from ..ingest.corpus import CorpusListing
+from ..ingest.segment import punkt_to_json
 from ..progress import Progress, no_progress
 from ..retrieval import Encoder
 from . import layout
@@ -60,40 +68,21 @@ def build_cluster(
     plus "writing shards"."""
     params = params or BM25Params()
     options = options or BuildOptions()
-    report = BuildReport()
-    t0 = time.perf_counter()
-    listing, warnings = list_corpus(corpus_dir)
-    report.notes.extend(warnings)
-    report.skipped.extend(listing.skipped)
-    if not listing.files:
-        raise no_articles(corpus_dir)
-    punkt = train_punkt(punkt_sample(listing))
+    report, listing, punkt, t0 = start_build(corpus_dir)
     out = index_dir / layout.SUBDIR
     job = Job(listing, punkt, corpus_dir, out, progress, params, 0, options, encoder)
     try:
         return _build(job, report, shards, replicas, t0)
     except OSError as exc:
-        raise IndexWriteError(
-            f"cannot write the index in {out}: {exc.strerror or exc} (any previous index "
-            "there is unchanged)"
-        ) from exc
+        raise write_error(exc, out) from exc
 
 
 def _build(job: Job, report: BuildReport, shards: int, replicas: int, t0: float) -> BuildReport:
     listing, progress = job.listing, job.progress
     with BuildFolder(job.index_dir) as build:
         with build.open_binary(TEXT_TMP) as text_out:
-            merged = Merger(text_out)
-            done = 0
-            for batch in _ray_batches(listing, punkt_to_json(job.punkt), job.options):
-                merged.add(batch, report)
-                done += len(batch.docs) + len(batch.skipped)
-                progress("reading + tokenizing", done, len(listing.files))
-        if not merged.entries:
-            raise CorpusError(
-                f"none of the {len(listing.files)} files in {job.corpus_dir} could be read "
-                "as an article: " + "; ".join(report.skipped[:3])
-            )
+            batches = _ray_batches(listing, punkt_to_json(job.punkt), job.options)
+            merged = merge_batches(batches, job, report, text_out)
         t1 = time.perf_counter()
         progress("indexing", 0, 1)
         corpus = Corpus.of(merged, build.path / TEXT_TMP)

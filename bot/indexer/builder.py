@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -170,6 +170,19 @@ def build_index(
     options = options or BuildOptions()
     workers = workers if workers is not None else options.workers
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    report, listing, punkt, t0 = start_build(corpus_dir)
+    try:
+        job = Job(
+            listing, punkt, corpus_dir, index_dir, progress, params, workers, options, encoder
+        )
+        return _build(job, report, t0)
+    except OSError as exc:  # writing failed: disk full, read-only folder, file in the way
+        raise write_error(exc, index_dir) from exc
+
+
+def start_build(corpus_dir: Path) -> tuple[BuildReport, CorpusListing, PunktParameters, float]:
+    """What every build (local or on a cluster) starts from: its report, the corpus
+    listing, the Punkt parameters trained on a sample, and the start time."""
     report = BuildReport()
     t0 = time.perf_counter()
     listing, warnings = list_corpus(corpus_dir)
@@ -177,17 +190,33 @@ def build_index(
     report.skipped.extend(listing.skipped)
     if not listing.files:
         raise no_articles(corpus_dir)
-    punkt = train_punkt(punkt_sample(listing))
-    try:
-        job = Job(
-            listing, punkt, corpus_dir, index_dir, progress, params, workers, options, encoder
+    return report, listing, train_punkt(punkt_sample(listing)), t0
+
+
+def write_error(exc: OSError, index_dir: Path) -> IndexWriteError:
+    return IndexWriteError(
+        f"cannot write the index in {index_dir}: {exc.strerror or exc} (any previous "
+        "index there is unchanged)"
+    )
+
+
+def merge_batches(
+    batches: Iterable[Batch], job: Job, report: BuildReport, text_out: BinaryIO
+) -> Merger:
+    """Every batch, in file order, merged into global ids (sentence texts to `text_out`),
+    with "reading + tokenizing" progress. Raises CorpusError when no file was an article."""
+    merged = Merger(text_out)
+    done, total = 0, len(job.listing.files)
+    for batch in batches:
+        merged.add(batch, report)
+        done += len(batch.docs) + len(batch.skipped)
+        job.progress("reading + tokenizing", done, total)
+    if not merged.entries:
+        raise CorpusError(
+            f"none of the {total} files in {job.corpus_dir} could be read as "
+            "an article: " + "; ".join(report.skipped[:3])
         )
-        return _build(job, report, t0)
-    except OSError as exc:  # writing failed: disk full, read-only folder, file in the way
-        raise IndexWriteError(
-            f"cannot write the index in {index_dir}: {exc.strerror or exc} (any previous "
-            "index there is unchanged)"
-        ) from exc
+    return merged
 
 
 @dataclass(frozen=True)
@@ -207,20 +236,10 @@ class Job:
 
 def _build(job: Job, report: BuildReport, t0: float) -> BuildReport:
     listing, progress, params = job.listing, job.progress, job.params
-    total = len(listing.files)
     with BuildFolder(job.index_dir) as build:
         with build.open_binary("sent_text.bin") as text_out:
-            merged = Merger(text_out)
-            done = 0
-            for batch in _batches(listing, job.punkt, job.workers, job.options):
-                merged.add(batch, report)
-                done += len(batch.docs) + len(batch.skipped)
-                progress("reading + tokenizing", done, total)
-        if not merged.entries:
-            raise CorpusError(
-                f"none of the {total} files in {job.corpus_dir} could be read as "
-                "an article: " + "; ".join(report.skipped[:3])
-            )
+            batches = _batches(listing, job.punkt, job.workers, job.options)
+            merged = merge_batches(batches, job, report, text_out)
         t1 = time.perf_counter()
         progress("indexing", 0, 1)
         ptr = np.zeros(merged.n_passages + 1, dtype=np.int64)
