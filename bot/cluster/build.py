@@ -26,16 +26,8 @@ from numpy.typing import NDArray
 
 from ..index.fresh import expected_settings
 from ..index.postings import BM25Params
-from ..indexer.builder import (
-    BuildOptions,
-    BuildReport,
-    Job,
-    Merger,
-    build_params,
-    merge_batches,
-    start_build,
-    write_error,
-)
+from ..indexer.builder import BuildOptions, BuildReport, Job, build_params, start_build, write_error
+from ..indexer.merge import Merger, merge_batches
 from ..indexer.vectors import passage_vectors
 from ..indexer.weights import GlobalStats
 from ..indexer.workers import Batch, Ingestor
@@ -82,7 +74,8 @@ def _build(job: Job, report: BuildReport, shards: int, replicas: int, t0: float)
     with BuildFolder(job.index_dir) as build:
         with build.open_binary(TEXT_TMP) as text_out:
             batches = _ray_batches(listing, punkt_to_json(job.punkt), job.options)
-            merged = merge_batches(batches, job, report, text_out)
+            total = len(listing.files)
+            merged = merge_batches(batches, total, job.corpus_dir, progress, report, text_out)
         t1 = time.perf_counter()
         progress("indexing", 0, 1)
         corpus = Corpus.of(merged, build.path / TEXT_TMP)

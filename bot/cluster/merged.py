@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..index.postings import BM25Params, mean_length
-from ..indexer.builder import Merger
+from ..indexer.merge import Merger
 from ..indexer.weights import GlobalStats, corpus_idf
 
 
