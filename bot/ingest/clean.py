@@ -8,6 +8,7 @@ Nothing in a kept line is rewritten, so every quote stays verbatim in the cleane
 from __future__ import annotations
 
 import re
+from itertools import chain, pairwise
 
 from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
@@ -234,12 +235,9 @@ def clean_document(
     brand = _brand((meta.publisher if meta else None) or found.publisher)
     given_title = (meta.title if meta else None) or found.title
     page = _Page(brand, _norm(given_title) if given_title else None, roles or {}, labels)
-    lines = iter_lines(raw)
-    line = next(lines, None)
-    while line is not None:
-        after = next(lines, None)
+    for line, after in pairwise(chain(iter_lines(raw), [None])):
+        assert line is not None  # only the sentinel, last, is None
         page.take(line, after.text if after else None)
-        line = after
     fallback = page.title or _fallback_title(name, raw, page.paragraphs)
     own = Found(title=page.title, byline=page.byline, published=page.dateline)
     body, kept = _body(raw, page.paragraphs)

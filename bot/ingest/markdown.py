@@ -66,11 +66,6 @@ def _has_aliases(text: str) -> bool:
     return False
 
 
-def to_text(markdown: str) -> str:
-    """The visible text of a Markdown document, one block per paragraph."""
-    return _blocks(markdown)[0]
-
-
 def _blocks(markdown: str) -> tuple[str, dict[str, str]]:
     """(the visible text, one block per paragraph; the roles of its non-body blocks):
     headings, table rows, and blocks that are only a link (a list of other pages)."""

@@ -31,9 +31,10 @@ class Read:
 Reader = Callable[[bytes], Read]
 
 
-def read_text(data: bytes) -> Read:
-    """Plain text: decoded; its headline, byline and dateline are read by cleaning."""
-    text, note, errors = decode.decode(data)
+def read_text(data: bytes, declared: str | None = None) -> Read:
+    """Plain text: decoded (with `declared`, the charset a page names, when it is not
+    UTF-8); its headline, byline and dateline are read by cleaning."""
+    text, note, errors = decode.decode(data, declared)
     decode.check_text(text, errors)
     return Read(text, decode_note=note, decode_errors=errors)
 
@@ -51,9 +52,7 @@ def read_page(data: bytes) -> Read:
     if len(data) > MAX_PAGE_BYTES:
         mb = MAX_PAGE_BYTES // 2**20
         raise ValueError(f"web page over {mb} MB ({len(data) / 2**20:.0f} MB): not an article")
-    text, note, errors = decode.decode(data, decode.declared_charset(data))
-    decode.check_text(text, errors)
-    return Read(text, decode_note=note, decode_errors=errors)
+    return read_text(data, decode.declared_charset(data))
 
 
 def _extracting(extract: Extract, decoding: Reader = read_text) -> Reader:
