@@ -13,11 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import IndexCorrupt, IndexError_, IndexMismatch, IndexMissing, IndexWriteError
+from .errors import (
+    CorpusError,
+    IndexCorrupt,
+    IndexError_,
+    IndexMismatch,
+    IndexMissing,
+    IndexWriteError,
+)
 from .index import store
 from .index.folder import build_lock, remove_debris
 from .index.fresh import check_fresh
-from .index.local import local_engine
+from .index.local import LocalRetriever, local_engine
 from .index.store import IndexData
 from .ingest.corpus import check_folder, list_corpus, no_articles
 from .progress import Progress, no_progress
@@ -109,7 +116,8 @@ def _stale(index_dir: Path, reason: str | None) -> IndexData | None:
 
 def _fresh(corpus_dir: Path, index_dir: Path, encoder: dict[str, Any] | None) -> IndexData:
     data = store.load(index_dir)
-    check_fresh(data, corpus_dir, encoder=encoder)
+    if (listed := check_fresh(data, corpus_dir, encoder=encoder)) is not None:
+        store.record_listing(data, listed)
     remove_debris(index_dir)  # what crashed builds left behind
     return data
 
@@ -154,3 +162,29 @@ def open_engine(
     answers come from words only."""
     data = open_index(corpus_dir, index_dir, notify, progress or no_progress, encoder)
     return local_engine(data, corpus_dir, encoder)
+
+
+def mark_damaged(engine: Engine, reason: str) -> bool:
+    """Mark the local index behind `engine` damaged (found so while answering), so that
+    the next open rebuilds it. False for a cluster, or an index that cannot be written."""
+    if not isinstance(engine.retriever, LocalRetriever):
+        return False
+    return store.mark_damaged(engine.retriever.data, reason)
+
+
+def stale_reason(engine: Engine) -> str | None:
+    """Why the local index behind `engine` no longer matches its corpus (the stat-based
+    check every open makes), or None: still fresh, a cluster, or no corpus to compare."""
+    if not isinstance(engine.retriever, LocalRetriever) or engine.corpus_dir is None:
+        return None
+    data = engine.retriever.data
+    wanted = engine.encoder.settings if engine.encoder is not None else None
+    try:
+        listed = check_fresh(data, engine.corpus_dir, encoder=wanted)
+    except IndexMismatch as exc:
+        return str(exc)
+    except CorpusError:  # the folder is gone or unreadable for now: keep answering
+        return None
+    if listed is not None:
+        store.record_listing(data, listed)
+    return None

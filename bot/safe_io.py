@@ -40,15 +40,70 @@ def read_regular(
     path: Path | str, limit: int, follow: bool = False
 ) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file (at most `limit`) and its stat, taken before reading."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    if not follow:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    flags = _READ | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP and not follow:
             raise NotRegular("a symlink") from exc
         raise
+    return _read_fd(fd, limit)
+
+
+# Without blocking (a FIFO would hang the open) and never inherited by a child.
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_beneath(root: Path, rel: str, limit: int) -> tuple[bytes, os.stat_result]:
+    """`read_regular` of `root`/`rel`, opened folder by folder from `root` with
+    O_NOFOLLOW, each relative to the descriptor of the one before. No component can be a
+    symlink, so what is read is inside `root` even when a folder is swapped for a link
+    while this runs (a check of the path, then an open of it, can be raced; this cannot).
+    A symlink on the way is NotRegular("a symlink"); ".." is refused. POSIX only: check
+    `BENEATH` first."""
+    parts = rel.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError("outside the corpus folder")
+    nofollow = os.O_NOFOLLOW
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            try:
+                sub = os.open(
+                    part, os.O_RDONLY | os.O_DIRECTORY | nofollow | os.O_CLOEXEC, dir_fd=fd
+                )
+            except OSError as exc:
+                raise _symlink(exc, part, fd) from exc
+            os.close(fd)
+            fd = sub
+        try:
+            leaf = os.open(parts[-1], _READ | nofollow, dir_fd=fd)
+        except OSError as exc:
+            raise _symlink(exc) from exc
+    finally:
+        os.close(fd)
+    return _read_fd(leaf, limit)
+
+
+BENEATH = hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd
+
+
+def _symlink(exc: OSError, folder: str | None = None, dir_fd: int = -1) -> OSError | NotRegular:
+    """NotRegular("a symlink") for a symlink where O_NOFOLLOW allows none: the file opens
+    with ELOOP, a folder (with O_DIRECTORY) with ENOTDIR, as a plain file there would."""
+    if exc.errno == errno.ELOOP:
+        return NotRegular("a symlink")
+    if exc.errno == errno.ENOTDIR and folder is not None:
+        try:
+            if stat.S_ISLNK(os.stat(folder, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                return NotRegular("a symlink")
+        except OSError:
+            pass
+    return exc
+
+
+def _read_fd(fd: int, limit: int) -> tuple[bytes, os.stat_result]:
+    """Read an open descriptor (and close it): a regular file of at most `limit` bytes."""
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

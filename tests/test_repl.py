@@ -175,3 +175,12 @@ def test_history_file_is_private(tiny_engine: Engine, tmp_path: Path) -> None:
     chat(tiny_engine, "Who is Ellen Park?\r\x04", history)
     assert oct(history.stat().st_mode & 0o777) == "0o600"
     assert oct(history.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_16_a_bracketed_paste_of_4_lines_is_4_turns(tiny_engine: Engine, tmp_path: Path) -> None:
+    paste = "Who is Ellen Park?\nWhat did she say about the cost?\n/sources\nWhere is Lakeside?"
+    out = chat(tiny_engine, f"\x1b[200~{paste}\x1b[201~\r\x04", tmp_path / "history")
+    assert out.count("Sources\n") == 3  # three answers with their sources ...
+    assert "(read as: What did Ellen Park say about the cost?)" in out  # ... the second a follow-up
+    assert "  3. Orchard Festival Draws Record Crowd  (gamma.md)" in out  # /sources ran
+    assert "ask> Where is Lakeside?" in out and "/sources" not in out.split("Bye.")[0]

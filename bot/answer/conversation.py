@@ -88,6 +88,13 @@ class ConversationStore:
         self._items: OrderedDict[Hashable, Conversation] = OrderedDict()
         self._lock = threading.Lock()
 
+    def use(self, engine: Engine) -> None:
+        """Go on over a new engine (the index was rebuilt): every conversation too."""
+        with self._lock:
+            self.engine = engine
+            for conv in self._items.values():
+                conv.engine = engine
+
     def get(self, key: Hashable) -> Conversation:
         with self._lock:
             conv = self._items.get(key)

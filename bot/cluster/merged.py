@@ -28,6 +28,7 @@ class Corpus:
     ) -> None:
         self.passages, self.sentences, self.ptr, self.ids = passages, sentences, ptr, ids
         self.text, self.offsets, self.vocab = text, offsets, vocab
+        self.sent_check = np.zeros(len(sentences), np.uint64)  # set by `of`
 
     @classmethod
     def of(cls, merged: Merger, text_path: Path) -> Corpus:
@@ -40,7 +41,9 @@ class Corpus:
         size = text_path.stat().st_size
         text = np.fromfile(text_path, dtype=np.uint8) if size else np.zeros(0, np.uint8)
         ids = np.frombuffer(merged.token_ids, np.int32)
-        return cls(passages, sentences, ptr, ids, text, offsets, merged.vocab)
+        corpus = cls(passages, sentences, ptr, ids, text, offsets, merged.vocab)
+        corpus.sent_check = np.frombuffer(merged.sent_check, np.uint64)
+        return corpus
 
     def stats(self, params: BM25Params) -> GlobalStats:
         """The corpus-wide IDF and average length every shard is weighted with."""

@@ -49,6 +49,7 @@ def write_shards(
             "tok_ids": corpus.ids[tok],
             "text": corpus.text[text],
             "text_lens": lens,
+            "sent_check": corpus.sent_check[part.sentences],
             "global_docs": part.docs,
             "global_passages": part.passages,
             "global_sentences": part.sentences,
@@ -101,7 +102,14 @@ def write_shard(
     with out.open_binary("sent_text.bin") as fh:
         fh.write(arrays["text"].tobytes())
     out.write_array("sent_text_offsets", offsets)
-    for name in ("passages", "sentences", "global_docs", "global_passages", "global_sentences"):
+    for name in (
+        "passages",
+        "sentences",
+        "sent_check",
+        "global_docs",
+        "global_passages",
+        "global_sentences",
+    ):
         out.write_array(name, arrays[name])
     out.write_array("sent_df", np.zeros(len(vocab), dtype=np.int32))  # the global table has it
     for name in ("sent_vec", "passage_vec"):

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import impact
+from .checksum import check_read
 from .postings import PRUNING, BM25Params, Postings, Pruning
 
 __all__ = ["BM25Params", "Postings", "dense_scores", "score_candidates", "search", "top_k"]
@@ -52,6 +53,7 @@ def score_candidates(
         return np.zeros(0, np.int32), np.zeros(0, np.float64)
     idx = np.concatenate(parts_i)
     w = np.concatenate(parts_w)
+    check_read("postings", post.n_passages, idx, w)  # large indexes are not hashed on open
     cand, inverse = np.unique(idx, return_inverse=True)
     summed = np.bincount(inverse, weights=w, minlength=len(cand)).astype(np.float64)
     return cand.astype(np.int32), summed

@@ -105,12 +105,14 @@ def check_fresh(
     params: BM25Params | None = None,
     encoder: dict[str, Any] | None = None,
     content: bool = False,
-) -> None:
+) -> str | None:
     """Raise IndexMismatch when `data` was built with other rules or from another corpus,
     or, when `params` is given, with other BM25 parameters (else those it was built with
     are its own: an index built with k1 = 1.2 is not stale for that), or without the
-    vectors of `encoder` when one is wanted (vectors not wanted are simply not used)."""
-    check_fresh_params(data.params, corpus_dir, params, encoder, content)
+    vectors of `encoder` when one is wanted (vectors not wanted are simply not used).
+    Returns the corpus listing's new fingerprint when only its mtimes changed (else None),
+    for `store.record_listing`."""
+    return check_fresh_params(data.params, corpus_dir, params, encoder, content)
 
 
 def check_fresh_params(
@@ -119,7 +121,7 @@ def check_fresh_params(
     params: BM25Params | None = None,
     encoder: dict[str, Any] | None = None,
     content: bool = False,
-) -> None:
+) -> str | None:
     """`check_fresh` on the params.json of a build (a cluster build has no IndexData)."""
     recorded = built.get("settings")
     built_encoder = recorded.get("encoder") if isinstance(recorded, dict) else None
@@ -138,7 +140,11 @@ def check_fresh_params(
         raise IndexMismatch("index records no corpus fingerprint")
     # Names, sizes and mtimes unchanged: fresh - unless `content` (index --check), which
     # reads every file, since an edit of the same size with its mtime put back looks the same.
-    if not content and recorded.get("listing_fingerprint") == listing_fingerprint(listing):
-        return
+    listed = listing_fingerprint(listing)
+    if not content and recorded.get("listing_fingerprint") == listed:
+        return None
     if recorded.get("content_fingerprint") != content_fingerprint(listing):
         raise IndexMismatch("the corpus changed since the index was built")
+    # Same content under new mtimes (a `touch`, a copy): fresh, and the caller records the
+    # new listing so the next open is stat-only again rather than reading every file.
+    return listed if recorded.get("listing_fingerprint") != listed else None

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from .checksum import check_read
 from .postings import PRUNING, Postings
 
 SLACK = 1e-9  # relative: θ is lowered by this much so rounding never drops a tie
@@ -79,7 +80,9 @@ class _Reader:
     def prefix(self, t: int) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
         if t not in self.prefixes:
             lo, hi = int(self.imp.ptr[t]), int(self.imp.ptr[t + 1])
-            self.prefixes[t] = (self.imp.ids[lo:hi], self.imp.neg_weights[lo:hi])
+            ids, neg = self.imp.ids[lo:hi], self.imp.neg_weights[lo:hi]
+            check_read("impact postings", self.post.n_passages, ids, neg)
+            self.prefixes[t] = (ids, neg)
         return self.prefixes[t]
 
     def take(self, parts: list[NDArray[np.int32]]) -> None:
@@ -87,6 +90,7 @@ class _Reader:
         if not parts:
             return
         e = np.concatenate(parts)
+        check_read("postings", len(self.seen), e)
         # Sorted: the lookups below then walk memory in order (about twice as fast).
         e = np.sort(e[self.seen[e] == 0])
         if len(e) > 1:
@@ -121,6 +125,7 @@ class _Reader:
                     pos = np.searchsorted(idx, cand)
                     pos[pos >= len(idx)] = 0
                     cache[t] = np.where(idx[pos] == cand, w[pos], 0.0)
+                    check_read("postings", len(self.seen), weights=cache[t])
             scores += cache[t]
         return scores
 

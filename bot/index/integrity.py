@@ -6,6 +6,12 @@ Sizes, types, shapes and the ranges of the small tables are checked on every ope
 BLAKE2 checksum of every file (recorded by the build in params.json) is verified on every
 open of an index up to VERIFY_MAX_BYTES, and of any index by `python -m bot index --check`;
 the postings' id ranges are checked whenever the checksums are.
+
+A larger index is checked where it is used instead, at any size: every sentence carries a
+checksum over its article's metadata, its offsets and its text (`checksum.py`), verified
+each time the sentence is read (`IndexData.checked_sentence`), so a quote and its citation
+are always what the build wrote; and the postings a query reads are bounds- and
+NaN-checked as they are read (`bm25.py`, `impact.py`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ DTYPES = {
     "impact_neg_weights": "<f8",
     "dense_terms": "<i4",
     "dense_tf": "unsigned",  # one byte per passage, wider only when a tf needs it
+    "sent_check": "<u8",
 }
 VECTOR_DTYPES = {"sent_vec": "<f2", "passage_vec": "<f2"}  # only with a sentence encoder
 
@@ -107,6 +114,7 @@ def check_shapes(d: IndexData, params: dict[str, Any]) -> None:
         and d.passages.shape == (p, 5)
         and d.sentences.shape == (s, 5)
         and d.sent_text_offsets.shape == (s + 1,)
+        and d.sent_check.shape == (s,)
         and (s == 0 or int(d.sent_text_offsets[-1]) == len(d.sent_text))
         and post.indptr.shape == (v + 1,)
         and int(post.indptr[-1]) == post.indices.shape[0] == post.weights.shape[0]
@@ -157,6 +165,9 @@ def check_ranges(d: IndexData, full: bool) -> None:
     ):
         bad.append("sentence rows")
     post = d.postings
+    # Small (a float per term and per passage) and read by every query: checked always.
+    if not (np.isfinite(post.idf).all() and np.isfinite(post.impact.norm).all()):
+        bad.append("weights")
     if full and len(post.indices) and not 0 <= post.indices.min() <= post.indices.max() < p:
         bad.append("postings")
     if (

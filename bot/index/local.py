@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import IndexCorrupt
 from ..records import DocMeta, Passage, Sentence
 from ..retrieval import Encoder, Engine, Hit
 from . import bm25
@@ -43,11 +44,16 @@ class LocalRetriever:
         return self.data.docs[doc_id].meta
 
     def sentence(self, sent_id: int) -> Sentence:
-        doc_id, pid, start, end, _ = (int(x) for x in self.data.sentences[sent_id])
-        return Sentence(sent_id, doc_id, pid, start, end, self.data.sentence_text(sent_id))
+        """A sentence, checked against its checksum (IndexCorrupt when it fails)."""
+        return Sentence(sent_id, *self.data.checked_sentence(sent_id))
 
     def passage(self, passage_id: int) -> Passage:
-        doc_id, start, end, first, last = (int(x) for x in self.data.passages[passage_id])
+        d = self.data
+        if not 0 <= passage_id < len(d.passages):
+            raise IndexCorrupt(f"index passage id {passage_id} out of range")
+        doc_id, start, end, first, last = (int(x) for x in d.passages[passage_id])
+        if not (0 <= doc_id < len(d.docs) and 0 <= first <= last <= d.n_sentences):
+            raise IndexCorrupt(f"index passage {passage_id} has ids out of range")
         return Passage(passage_id, doc_id, start, end, first, last)
 
     def joins_prev(self, sent_id: int) -> bool:
@@ -66,6 +72,8 @@ class LocalRetriever:
     ) -> Hit:
         p = self.passage(passage_id)
         sents = tuple(self.sentence(i) for i in range(p.first_sent, p.last_sent))
+        if any(s.doc_id != p.doc_id or s.passage_id != p.passage_id for s in sents):
+            raise IndexCorrupt(f"index passage {passage_id} and its sentences disagree")
         before: list[Sentence | None] = []
         for i, s in enumerate(sents):
             if not self.joins_prev(s.sent_id):
@@ -84,7 +92,10 @@ class LocalRetriever:
             return None, None
         q = vector.astype(np.float32)
         sims = sv[p.first_sent : p.last_sent].astype(np.float32) @ q
-        return tuple(float(x) for x in sims), float(pv[p.passage_id].astype(np.float32) @ q)
+        passage_sim = float(pv[p.passage_id].astype(np.float32) @ q)
+        if not (np.isfinite(sims).all() and np.isfinite(passage_sim)):
+            raise IndexCorrupt(f"index vectors of passage {p.passage_id} are not numbers")
+        return tuple(float(x) for x in sims), passage_sim
 
     def search(self, terms: Sequence[str], k: int, vector: Vectors | None = None) -> list[Hit]:
         """The k best passages, as rank-bm25's BM25Okapi ranks them."""

@@ -9,6 +9,7 @@
         sentences.npy         int64 [S, 5]: doc_id, passage_id, start, end, joins_prev
         sent_text.bin         UTF-8 sentence texts, back to back
         sent_text_offsets.npy int64 [S + 1]: byte offsets into sent_text.bin
+        sent_check.npy        uint64 [S]: each sentence's checksum (integrity.sentence_check)
         sent_vec.npy, passage_vec.npy   float16 [S, dim], [P, dim]: unit vectors (only
                               with a sentence encoder; settings.encoder says which)
         vocab.json            terms, in term-id order
@@ -27,6 +28,7 @@ mmap_mode="r": opening is cheap and nothing is refitted. No pickle anywhere
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,8 @@ from .postings import Impact, Postings, okapi_norm
 __all__ = ["FORMAT", "FORMAT_VERSION", "POINTER", "DocEntry", "IndexData", "current_build", "load"]
 
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 5  # v5: sentence vectors; v4: file checksums, a marker in every build
+FORMAT_VERSION = 6  # v6: sentence checksums; v5: sentence vectors; v4: file checksums
+DAMAGED = "DAMAGED"  # written into a build found damaged while answering: rebuild it
 MAX_JSON_BYTES = 2 * 1024**3  # vocab.json of a very large corpus; params.json is small
 MAX_DOCS_BYTES = 2 * 1024**3
 
@@ -86,6 +89,7 @@ def load_folder(folder: Path, verify: bool | None = None) -> IndexData:
     """Open one build folder (a local build, or a shard of a cluster build)."""
     params = read_params(folder)  # first: an older format says so, rather than "no marker"
     with reading(folder):
+        _check_not_damaged(folder)
         verified = check_files(folder, params, verify)
         try:
             data = _load(folder, params)
@@ -94,6 +98,18 @@ def load_folder(folder: Path, verify: bool | None = None) -> IndexData:
         check_shapes(data, params)
         check_ranges(data, full=verified)
     return data
+
+
+def _check_not_damaged(folder: Path) -> None:
+    """A build marked damaged while answering (`mark_damaged`) is not opened again."""
+    path = folder / DAMAGED
+    if not os.path.lexists(path):
+        return
+    try:
+        text = read_regular(path, 4096)[0].decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    raise IndexCorrupt(shown(text, 200) or "the index was found damaged")
 
 
 def _load(folder: Path, params: dict[str, Any]) -> IndexData:
@@ -146,7 +162,22 @@ def _load(folder: Path, params: dict[str, Any]) -> IndexData:
         sent_df=arr["sent_df"],
         sent_vec=arr.get("sent_vec"),
         passage_vec=arr.get("passage_vec"),
+        sent_check=arr["sent_check"],
+        folder=folder,
     )
+
+
+def mark_damaged(data: IndexData, reason: str) -> bool:
+    """Record in `data`'s build folder that it was found damaged while answering, so the
+    next open rebuilds it (with `reason` as the notice). False when it cannot be written
+    (a read-only index): then the error is all there is to say."""
+    if data.folder is None:
+        return False
+    try:
+        (data.folder / DAMAGED).write_text(reason + "\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True
 
 
 def _has_vectors(params: dict[str, Any]) -> bool:
@@ -181,3 +212,24 @@ def read_docs(path: Path) -> list[DocEntry]:
         )
         out.append(DocEntry(row["doc_id"], meta, row.get("sha256") or ""))
     return out
+
+
+def record_listing(data: IndexData, fingerprint: str) -> None:
+    """Write the corpus listing's new fingerprint into the build's params.json (replaced
+    atomically), once its content was found unchanged: after a `touch`, only the first
+    open reads every file. Best effort: a read-only index just stays slower."""
+    if data.folder is None:
+        return
+    params = {
+        **data.params,
+        "corpus": {**data.params["corpus"], "listing_fingerprint": fingerprint},
+    }
+    tmp = data.folder / f".params.json.{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(params, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, data.folder / "params.json")
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -181,6 +181,7 @@ def _build(job: Job, report: BuildReport, t0: float) -> BuildReport:
         build.write_array("passages", np.frombuffer(merged.passages, np.int64).reshape(-1, 5))
         build.write_array("sentences", np.frombuffer(merged.sentences, np.int64).reshape(-1, 5))
         build.write_array("sent_text_offsets", offsets)
+        build.write_array("sent_check", np.frombuffer(merged.sent_check, np.uint64))
         if job.encoder is not None:
             passages = np.frombuffer(merged.passages, np.int64).reshape(-1, 5)
             write_vectors(build, job.encoder, job.index_dir, progress, offsets, passages)

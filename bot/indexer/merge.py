@@ -35,6 +35,7 @@ class Merger:
         self.passages = array("q")
         self.sentences = array("q")
         self.text_lens = array("q")
+        self.sent_check = array("Q")
         self.text_out = text_out
         self.entries: list[DocEntry] = []
         self.stats: dict[str, tuple[int, int]] = {}  # name -> (size, mtime) before reading
@@ -66,6 +67,7 @@ class Merger:
         self.sentences.frombytes(s.tobytes())
         self.tok_lens.frombytes(b.tok_lens.tobytes())
         self.text_lens.frombytes(b.text_lens.tobytes())
+        self.sent_check.frombytes(b.sent_check.tobytes())
         self.text_out.write(b.text)
         self.stats.update(b.stats)
         for meta, sha in b.docs:

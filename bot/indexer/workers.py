@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..index.checksum import doc_key, sentence_check
 from ..index.folder import close_inherited_locks
 from ..ingest import tokens
 from ..ingest.article import load_article
@@ -40,6 +41,7 @@ class Batch:
     sentences: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 5), np.int64))
     text: bytes = b""
     text_lens: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    sent_check: NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
     tok_lens: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     tok_ids: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
     # Sentence document frequencies of the batch: local term ids and in how many of the
@@ -62,7 +64,7 @@ class Ingestor:
     def run(self, names: list[str]) -> Batch:
         passages, sentences = array("q"), array("q")
         text = bytearray()
-        text_lens, tok_lens = array("q"), array("q")
+        text_lens, tok_lens, checks = array("q"), array("q"), array("Q")
         tok_ids, sent_terms = array("i"), array("i")
         batch = Batch(worker=os.getpid(), new_terms=[])
         to_ids = self.chunk_ids.ids
@@ -76,6 +78,7 @@ class Ingestor:
                 batch.notes.append(f"{name}: {art.decode_note}")
             batch.notes.extend(f"{name}: {note}" for note in art.notes)  # metadata dropped
             doc_id = doc.doc_id
+            key = doc_key(doc.meta, art.sha256)  # what docs.jsonl will say of it
             ps, ss = segment_document(doc, self.splitter, len(passages) // 5, len(sentences) // 5)
             base = len(sentences) // 5
             for p in ps:
@@ -97,6 +100,7 @@ class Ingestor:
                     encoded = s.text.encode("utf-8")
                     text += encoded
                     text_lens.append(len(encoded))
+                    checks.append(sentence_check(key, s.start, s.end, encoded))
                 tok_lens.append(n_tokens)
             batch.docs.append((doc.meta, art.sha256))
             batch.stats[name] = (art.size, art.mtime_ns)
@@ -105,6 +109,7 @@ class Ingestor:
         batch.sentences = np.frombuffer(sentences, dtype=np.int64).reshape(-1, 5).copy()
         batch.text = bytes(text)
         batch.text_lens = np.frombuffer(text_lens, dtype=np.int64).copy()
+        batch.sent_check = np.frombuffer(checks, dtype=np.uint64).copy()
         batch.tok_lens = np.frombuffer(tok_lens, dtype=np.int64).copy()
         batch.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
         batch.sent_terms, batch.sent_counts = np.unique(

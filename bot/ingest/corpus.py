@@ -19,7 +19,7 @@ from pathlib import Path
 from ..digest import rule_settings
 from ..errors import CorpusError
 from ..records import DocMeta
-from ..safe_io import NotRegular, read_regular
+from ..safe_io import BENEATH, NotRegular, read_beneath, read_regular
 from .found import Found, clip, date_of, web_url
 from .readers import SUFFIXES, read_bytes
 
@@ -151,20 +151,40 @@ def _not_regular(entry: os.DirEntry[str]) -> str:
     return f"not a regular file ({kind})"
 
 
-def _read_plain(folder: Path, name: str) -> tuple[bytes, os.stat_result] | None:
-    """The bytes of a file directly in `folder`, opened without following a symlink; None
-    when the name needs the full checks (a symlink, or a name in a subfolder: O_NOFOLLOW
-    guards only the last component, and a subfolder could be a link leading out). A build
-    reads every file once, and resolving each path component cost more than the read."""
-    nofollow = getattr(os, "O_NOFOLLOW", None)  # absent on Windows: take the checked path
-    if nofollow is None or "/" in name or os.sep in name or name in (".", ".."):
-        return None
+def _read_file(folder: Path, name: str) -> tuple[bytes, os.stat_result]:
+    """The bytes of article `name`, which are never read from outside `folder`.
+
+    Opened folder by folder with O_NOFOLLOW (`read_beneath`), so swapping a subfolder
+    for a symlink mid-build cannot lead the read outside. A name with a symlink on its
+    path is resolved, checked to stay inside, and its target opened the same way from
+    the resolved root; a swap between the two is caught by that second open."""
+    if not BENEATH:  # no O_NOFOLLOW or dir_fd (Windows): resolve, check, then open
+        resolved = _inside(folder, name)
+        return read_regular(resolved, MAX_FILE_BYTES, follow=True)
     try:
-        return read_regular(folder / name, MAX_FILE_BYTES)
+        return read_beneath(folder, name, MAX_FILE_BYTES)
+    except NotRegular as exc:
+        if str(exc) != "a symlink":
+            raise
+    root = folder.resolve()
+    target = _inside(folder, name).relative_to(root).as_posix()
+    try:
+        return read_beneath(root, target, MAX_FILE_BYTES)
     except NotRegular as exc:
         if str(exc) == "a symlink":
-            return None
+            raise ValueError("a folder on its path was swapped for a symlink") from exc
         raise
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """Where `folder`/`name` leads, which must be inside `folder` (ValueError if not)."""
+    try:
+        resolved = (folder / name).resolve(strict=True)  # FileNotFoundError if deleted
+    except RuntimeError as exc:  # Python < 3.13 reports a symlink loop this way
+        raise ValueError("symlink loop") from exc
+    if not resolved.is_relative_to(folder.resolve()):
+        raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
+    return resolved
 
 
 def _symlink_problem(path: Path, root: Path) -> str | None:
@@ -217,16 +237,7 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
 
 def read_article(folder: Path, name: str) -> RawArticle:
     """Read and decode one article. Raises OSError/ValueError for the caller to report."""
-    read = _read_plain(folder, name)
-    if read is None:  # a symlink, or a name with ".." in it: check where it leads first
-        path = folder / name
-        try:
-            resolved = path.resolve(strict=True)  # FileNotFoundError if deleted since listing
-        except RuntimeError as exc:  # Python < 3.13 reports a symlink loop this way
-            raise ValueError("symlink loop") from exc
-        if not resolved.is_relative_to(folder.resolve()):
-            raise ValueError("outside the corpus folder")  # "../x", or a symlink leading out
-        read = read_regular(resolved, MAX_FILE_BYTES, follow=True)
+    read = _read_file(folder, name)
     data, st = read
     got = read_bytes(name, data)
     sha = hashlib.sha256(data).hexdigest()

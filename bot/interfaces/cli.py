@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -26,6 +27,7 @@ from .terminal import (
     corpus_options,
     errors_to_exit,
     fail,
+    live_engine,
     notify,
     open_engine,
     out_console,
@@ -34,7 +36,10 @@ from .terminal import (
 from .usage import OneLineErrors, valid_text
 
 if TYPE_CHECKING:
+    from ..answer.conversation import Conversation
+    from ..records import Answer
     from ..retrieval import Engine
+    from .live import LiveEngine
 
 
 @click.group(
@@ -95,12 +100,12 @@ def ask(
     if question is not None and not question.strip():
         fail("empty question: ask something about the articles", 2)
     with errors_to_exit():
-        engine = open_engine(where)
+        live = live_engine(where)
         if question is not None:
             from ..answer.pipeline import answer
 
-            question = valid_text(question)
-            result = answer(engine, question, top=top)
+            text = valid_text(question)
+            result = live.call(lambda engine: answer(engine, text, top=top))
             if as_json:
                 click.echo(json.dumps(_to_json(result), ensure_ascii=False))
             else:
@@ -108,7 +113,7 @@ def ask(
             return
         if sys.stdin.isatty():
             notify("Reading questions from stdin, one per line; Ctrl-D to end.")
-        _answer_lines(engine, sys.stdin, as_json, top, conversation)
+        _answer_lines(live, sys.stdin, as_json, top, conversation)
 
 
 def _to_json(result: Any) -> dict[str, Any]:
@@ -117,24 +122,23 @@ def _to_json(result: Any) -> dict[str, Any]:
     return answer_to_json(result)
 
 
-def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversation: bool) -> None:
+def _answer_lines(
+    live: LiveEngine, lines: Any, as_json: bool, top: int, conversation: bool
+) -> None:
     """One output per input line, in order, so scripts can zip questions with answers."""
     if lines is sys.stdin and hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")  # a bad byte: U+FFFD, not a traceback
     from ..answer.conversation import Conversation
     from .render import answer_text, error_json, inert
 
-    conv = Conversation(engine)
+    conv = Conversation(live.engine)
+    live.on_swap.append(lambda engine: setattr(conv, "engine", engine))
     console = out_console()
     for raw in lines:
         line = valid_text(raw.rstrip("\r\n"))
         try:
-            if conversation:
-                result = conv.ask(line, top=top)
-            else:
-                from ..answer.pipeline import answer
-
-                result = answer(engine, line, top=top)
+            live.refresh()  # a long stream of questions sees articles added meanwhile
+            result = live.call(partial(_one, conv=conv if conversation else None, q=line, top=top))
         except QuestionError as exc:
             if as_json:
                 click.echo(json.dumps(error_json(line, str(exc)), ensure_ascii=False))
@@ -147,6 +151,13 @@ def _answer_lines(engine: Engine, lines: Any, as_json: bool, top: int, conversat
             console.print(f"Q: {inert(line)}", markup=False)
             console.print(answer_text(result))
         sys.stdout.flush()
+
+
+def _one(engine: Engine, conv: Conversation | None, q: str, top: int) -> Answer:
+    """One line's answer: a turn of `conv`, or a question on its own."""
+    from ..answer.pipeline import answer
+
+    return conv.ask(q, top=top) if conv is not None else answer(engine, q, top=top)
 
 
 @main.command()
@@ -244,16 +255,15 @@ def chat(where: Where) -> None:
         from .repl import run_plain
 
         with errors_to_exit():
-            engine = open_engine(where)
+            live = live_engine(where)
             if hasattr(sys.stdin, "reconfigure"):
                 sys.stdin.reconfigure(errors="surrogateescape")
-            run_plain(engine, (valid_text(line) for line in sys.stdin), out_console())
+            run_plain(live, (valid_text(line) for line in sys.stdin), out_console())
         return
     from .repl import run_repl
 
     with errors_to_exit():
-        engine = open_engine(where)
-        run_repl(engine)
+        run_repl(live_engine(where))
 
 
 @main.command("discord")
@@ -278,8 +288,7 @@ def discord_cmd(force_sync: bool, clear_global: bool, where: Where) -> None:
     with errors_to_exit():
         settings = replace(settings_from_env(), force_sync=force_sync, clear_global=clear_global)
         setup_logging(secrets=[settings.token])
-        engine = open_engine(where)
-        asyncio.run(run_bot(engine, settings, notify))
+        asyncio.run(run_bot(live_engine(where), settings, notify))
 
 
 main.add_command(eval_cmd)

@@ -31,6 +31,7 @@ from ..errors import ConfigError, QuestionError
 from ..retrieval import Engine
 from .discord_render import answer_embed, clean, sources_embed
 from .discord_sync import sync_commands
+from .live import LiveEngine, keep_fresh
 
 log = logging.getLogger("newsqa.discord")
 
@@ -101,7 +102,7 @@ def _yielding(poll: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[Non
 class NewsBot(commands.Bot):
     """The bot; its engine and settings come in through `__init__`."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine | LiveEngine, settings: Settings) -> None:
         # No voice here: say so before discord.py warns about PyNaCl and davey.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -113,13 +114,20 @@ class NewsBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
         )
-        self.engine = engine
+        # Rebuilt and swapped in should the index prove damaged while answering (live.py).
+        self.live = LiveEngine.of(engine)
+        self.engine = self.live.engine
         self.settings = settings
         self.conversations = ConversationStore(
-            engine, max_conversations=settings.max_conversations, ttl=settings.conversation_ttl
+            self.engine, max_conversations=settings.max_conversations, ttl=settings.conversation_ttl
         )
         self.answered = 0  # interactions answered, for tests and logs
+        self.live.on_swap.append(self._swap)
         self.tree.error(self.on_tree_error)
+
+    def _swap(self, engine: Engine) -> None:
+        self.engine = engine
+        self.conversations.use(engine)
 
     # Client.connect stores each gateway connection it opens in `self.ws`: this bot's own
     # connections (and no other client's) get the yielding reader, on the instance only.
@@ -148,6 +156,14 @@ class NewsBot(commands.Bot):
             self.tree.add_command(command)
         s = self.settings
         await sync_commands(self, s.guild_id, s.force_sync, s.clear_global, s.sync_state)
+        # New or changed articles are picked up while the bot runs (live.py).
+        self._fresh_task = asyncio.create_task(keep_fresh(self.live, log))
+
+    async def close(self) -> None:
+        task = getattr(self, "_fresh_task", None)
+        if task is not None:
+            task.cancel()
+        await super().close()
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -207,7 +223,7 @@ async def ask_callback(
     # Mentions are addressed to people, not part of the question; drop them before searching.
     text = " ".join(_MENTION.sub(" ", question).split()) or question
     try:
-        result = await asyncio.to_thread(conversation.ask, text, quotes)
+        result = await asyncio.to_thread(bot.live.call, lambda _: conversation.ask(text, quotes))
     except QuestionError as exc:
         await _private_after_defer(interaction, private, f"I can't search that: {exc}.")
         return

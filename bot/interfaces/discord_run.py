@@ -18,6 +18,7 @@ import discord
 from ..errors import ConfigError, ConnectError
 from ..retrieval import Engine
 from .discord_bot import NewsBot, Settings
+from .live import LiveEngine
 
 CONNECT_TIMEOUT = 15.0
 
@@ -40,16 +41,17 @@ def _reason(exc: BaseException) -> str:
 
 
 async def run_bot(
-    engine: Engine,
+    engine: Engine | LiveEngine,
     settings: Settings,
     notify: Callable[[str], None] = lambda _: None,
     timeout: float | None = None,
 ) -> None:
     """Run until stopped. Failing to reach Discord, or a rejected token, is one line."""
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
-    engine.warm()  # not on the first /ask
+    live = LiveEngine.of(engine)
+    live.engine.warm()  # not on the first /ask
     notify("Connecting to Discord…")
-    bot = NewsBot(engine, settings)
+    bot = NewsBot(live, settings)
     async with bot:
         try:
             await asyncio.wait_for(bot.login(settings.token), timeout)

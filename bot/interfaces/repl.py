@@ -22,6 +22,7 @@ from ..errors import QuestionError
 from ..paths import history_file
 from ..records import Answer
 from ..retrieval import Engine
+from .live import LiveEngine
 from .render import answer_text, inert, source_line, sources_text
 
 PROMPT = "ask> "
@@ -32,6 +33,7 @@ Ask a question about the articles, e.g. "Who is Mustafa Bali?" — follow-ups li
   /sources     list the articles
   /show N      the full passage around the N-th quote of the last answer
   /clear       forget the conversation so far
+  /reload      look for new or changed articles now (done by itself every few seconds)
   /help        this help
   /quit        leave (Ctrl-D works too; Ctrl-C cancels the current line)"""
 
@@ -39,12 +41,18 @@ Ask a question about the articles, e.g. "Who is Mustafa Bali?" — follow-ups li
 class ChatSession:
     """State of one chat: the conversation and the last answer (for /show)."""
 
-    def __init__(self, engine: Engine, top: int = DEFAULT_TOP) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | LiveEngine, top: int = DEFAULT_TOP) -> None:
+        self.live = LiveEngine.of(engine)
+        self.engine = self.live.engine
         self.top = top
-        self.conversation = Conversation(engine)
+        self.conversation = Conversation(self.engine)
         self.last: Answer | None = None
         self.done = False
+        self.live.on_swap.append(self._swap)
+
+    def _swap(self, engine: Engine) -> None:
+        """The index was rebuilt mid-answer: the conversation goes on over the new one."""
+        self.engine = self.conversation.engine = engine
 
     def handle(self, line: str) -> Text | str | None:
         """Output for one input line (None for nothing to print)."""
@@ -52,9 +60,10 @@ class ChatSession:
         if not text:
             return None
         if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources", "clear"):
-            return self._command(text.lstrip("/"))
+            return self.live.call(lambda _: self._command(text.lstrip("/")))
         try:
-            self.last = self.conversation.ask(text, top=self.top)
+            self.live.refresh()  # new or changed articles: answered from a new index
+            self.last = self.live.call(lambda _: self.conversation.ask(text, top=self.top))
         except QuestionError as exc:
             return Text(f"({exc})", style="yellow")
         return answer_text(self.last)
@@ -75,6 +84,11 @@ class ChatSession:
             return Text("(conversation cleared)", style="dim")
         if name == "show":
             return self._show(arg.strip())
+        if name == "reload":
+            if self.live.refresh(force=True):
+                self.last = None  # its /show numbers point into the old index
+                return Text(f"(reloaded: {len(self.engine.documents)} articles)", style="dim")
+            return Text("(the index is up to date with the articles)", style="dim")
         return Text(f"Unknown command /{name}. Type /help for the list.", style="yellow")
 
     def _show(self, arg: str) -> Text:
@@ -99,7 +113,7 @@ class ChatSession:
         return out
 
 
-def run_plain(engine: Engine, lines: Iterable[str], console: Console) -> None:
+def run_plain(engine: Engine | LiveEngine, lines: Iterable[str], console: Console) -> None:
     """`chat` without a terminal (`chat | tee log`, or questions piped in): the chat's
     own reading of each line - "/sources", "/clear" and the rest are commands, never
     questions - with each question echoed above its answer."""
@@ -117,12 +131,15 @@ def run_plain(engine: Engine, lines: Iterable[str], console: Console) -> None:
 
 
 def run_repl(
-    engine: Engine, console: Console | None = None, read_line: Callable[[str], str] | None = None
+    engine: Engine | LiveEngine,
+    console: Console | None = None,
+    read_line: Callable[[str], str] | None = None,
 ) -> None:
     """Prompt, answer, repeat, until /quit or Ctrl-D. Ctrl-C only cancels the line."""
     # Word wrap on a terminal; one line per quote when the output goes elsewhere.
     console = console or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     session = ChatSession(engine)
+    engine = session.engine
     engine.warm()  # before the prompt, not on the first question
     reader = read_line or prompt_reader()
     console.print(
@@ -138,10 +155,23 @@ def run_repl(
             continue
         except EOFError:
             break
+        _handle_lines(session, line, console)
+    console.print(Text("Bye.", style="dim"))
+
+
+def _handle_lines(session: ChatSession, text: str, console: Console) -> None:
+    """One prompt's input: usually a line, but a bracketed paste can hold several, and each
+    is its own turn (a pasted "/sources" is a command, not words of a question). Each
+    question of a paste is shown above its answer, so the answers read in order."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines or [text]:
+        if len(lines) > 1 and not line.strip().startswith("/"):
+            console.print(Text(f"{PROMPT}{inert(line.strip())}", style="dim"))
         out = session.handle(line)
         if out is not None:
             console.print(out)
-    console.print(Text("Bye.", style="dim"))
+        if session.done:
+            return
 
 
 def prompt_reader(history_path: Path | None = None, **session_kwargs: Any) -> Callable[[str], str]:
@@ -177,7 +207,7 @@ def make_session(history_path: Path | None = None, **session_kwargs: Any) -> Any
     return session
 
 
-COMMANDS = ["/sources", "/show ", "/clear", "/help", "/quit"]
+COMMANDS = ["/sources", "/show ", "/clear", "/reload", "/help", "/quit"]
 
 
 def private_file(path: Path) -> None:

@@ -20,6 +20,7 @@ from .render import inert
 
 if TYPE_CHECKING:
     from ..retrieval import Encoder, Engine
+    from .live import LiveEngine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,16 +122,26 @@ def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_engine(where: Where) -> Engine:
+def live_engine(where: Where) -> LiveEngine:
+    """The engine of `where`, reopened (so rebuilt) when the corpus changes or the index
+    proves damaged while answering (`live.py`), with the same encoder: loaded once."""
+    from .live import LiveEngine
+
+    first = open_engine(where)
+    return LiveEngine(first, lambda: open_engine(where, first.encoder))
+
+
+def open_engine(where: Where, encoder: Encoder | None = None) -> Engine:
+    encoder = encoder if encoder is not None else where.encoder()
     if where.cluster:
         from ..cluster.opening import open_cluster
         from ..progress import no_progress
 
         bar = progress_bar() or no_progress
-        return open_cluster(where.cluster, where.corpus, where.index, notify, bar, where.encoder())
+        return open_cluster(where.cluster, where.corpus, where.index, notify, bar, encoder)
     from ..opening import open_engine as open_  # deferred: `--help` should not import numpy
 
-    return open_(where.corpus, where.index, notify, progress_bar(), where.encoder())
+    return open_(where.corpus, where.index, notify, progress_bar(), encoder)
 
 
 def progress_bar() -> Callable[[str, int, int], None] | None:

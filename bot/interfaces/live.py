@@ -1,0 +1,114 @@
+"""The engine a long-lived interface (the chat, Discord, `ask` over stdin) answers with:
+swapped for a new one when the corpus changes, and when the index proves damaged while
+answering.
+
+Freshness: `refresh()`, called between answers, makes the stat-based check every open
+makes, at most every REFRESH_SECONDS, and when the corpus changed reopens the index
+(which rebuilds it, with the usual one-line notice) and swaps the engine in.
+
+An index over 16 MiB is not hashed on every open (`bot/index/integrity.py`); what a
+question reads is checked as it is read instead, and a sentence that fails its checksum,
+an id out of range or a NaN weight raises IndexCorrupt mid-answer. Here that becomes what
+a damaged index means everywhere else: the build is marked damaged, reopened (so rebuilt,
+with the usual one-line notice), and the question asked once more. Only when the mark
+cannot be written (a read-only index) or the fresh build fails too is the error shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from ..errors import BotError, IndexCorrupt
+
+if TYPE_CHECKING:
+    from ..retrieval import Engine
+
+T = TypeVar("T")
+REFRESH_SECONDS = 5.0  # the check stats every file of the corpus: not before every answer
+
+
+class LiveEngine:
+    """`call(fn)` runs fn(engine); on IndexCorrupt the index is rebuilt (`reopen`) and fn
+    runs again on the new engine, which `on_swap` callbacks hand to whatever holds the old
+    one. Without `reopen` (tests, a library caller) the error is passed on."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        reopen: Callable[[], Engine] | None = None,
+        interval: float = REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self._reopen = reopen
+        self.on_swap: list[Callable[[Engine], None]] = []
+        self._lock = threading.Lock()  # one rebuild at a time (Discord answers in threads)
+        self.interval, self._clock = interval, clock
+        self._checked = clock()  # opening has just checked
+
+    def refresh(self, force: bool = False) -> bool:
+        """Rebuild and swap in the index if the corpus changed (checked at most every
+        `interval` seconds unless `force`). True when a new engine was swapped in."""
+        from ..opening import stale_reason
+
+        if self._reopen is None or (not force and self._clock() - self._checked < self.interval):
+            return False
+        self._checked = self._clock()
+        if stale_reason(self.engine) is None:
+            return False
+        with self._lock:
+            self._swap(self._reopen())
+        return True
+
+    def _swap(self, engine: Engine) -> None:
+        self.engine = engine
+        for swap in self.on_swap:
+            swap(engine)
+
+    @classmethod
+    def of(cls, engine: Engine | LiveEngine) -> LiveEngine:
+        return engine if isinstance(engine, LiveEngine) else cls(engine)
+
+    def call(self, fn: Callable[[Engine], T]) -> T:
+        engine = self.engine
+        try:
+            return fn(engine)
+        except IndexCorrupt as exc:
+            if not self._recover(engine, str(exc)):
+                raise
+        return fn(self.engine)
+
+    def _recover(self, broken: Engine, reason: str) -> bool:
+        from ..opening import mark_damaged
+
+        with self._lock:
+            if self.engine is not broken:  # another thread has rebuilt it meanwhile
+                return True
+            if self._reopen is None or not mark_damaged(broken, reason):
+                return False
+            self._swap(self._reopen())
+        return True
+
+
+async def keep_fresh(live: LiveEngine, log: logging.Logger) -> None:
+    """For a server (Discord): `live.refresh` every `interval` seconds in a thread of its
+    own, so a rebuild runs while answers go on from the old index; then it is swapped in.
+    Runs until cancelled."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="refresh")
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            await asyncio.sleep(live.interval)
+            try:
+                if await loop.run_in_executor(pool, live.refresh):
+                    log.info("corpus changed: now %d articles", len(live.engine.documents))
+            except BotError as exc:  # the rebuild failed: the old index still answers
+                log.warning("could not rebuild the index: %s", exc)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
