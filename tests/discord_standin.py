@@ -61,8 +61,11 @@ class DiscordStandIn:
         # response and keeps the defer's visibility, whatever flags it asks for.
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._deferred: dict[str, bool] = {}  # token -> deferred ephemerally (unresolved)
+        self.failed: list[str] = []  # requests answered with an injected 500
         self.rejected: list[str] = []  # bodies refused as Discord refuses them (50035)
         self.fail_followups = 0  # fault injection: this many next followups fail
+        self.fail_edits = 0  # this many next PATCH @original get a 500
+        self.fail_after_apply = 0  # this many next followups are applied, then get a 500
         self._ws: list[tuple[web.WebSocketResponse, Any]] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(10**17)
@@ -234,6 +237,10 @@ class DiscordStandIn:
             if problem := embed_problem(body or {}):
                 return self._reject(problem)
             if request.method == "PATCH" and parts[-1] == "@original":
+                if self.fail_edits > 0:
+                    self.fail_edits -= 1
+                    self.failed.append(f"PATCH {path}")
+                    return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
                 self.edits[token].append(body)
                 self._resolve_original(token, body or {})
                 return _json(self._message(body))
@@ -253,6 +260,10 @@ class DiscordStandIn:
                 else:
                     asked = bool((body or {}).get("flags", 0) & 64)
                     self.messages[token].append(self._shown(body or {}, asked, "followup"))
+                if self.fail_after_apply > 0:  # applied, but the client hears a 500
+                    self.fail_after_apply -= 1
+                    self.failed.append(f"POST {path}")
+                    return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
                 return _json(self._message(body))
         self.unexpected.append(f"{request.method} {path}")
         return _json({"message": "404: Not Found", "code": 0}, status=404)

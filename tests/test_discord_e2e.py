@@ -189,3 +189,65 @@ def test_nasty_questions_over_slash_command_get_answers_or_private_messages(
     too_long = [c["data"] for c in s.callbacks[str(5 * 10**17 + 300)] if c["type"] == 4]
     assert too_long and too_long[0]["content"].startswith("I can't use that input")
     assert "test-token" not in caplog.text  # nothing logged the token, even at DEBUG
+
+
+def test_15_an_answer_edit_that_keeps_failing_goes_as_a_followup(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        s.fail_edits = 100  # every PATCH @original: 500, which discord.py would retry for 25 s
+        await s.dispatch("INTERACTION_CREATE", ask(1, "Who is Mustafa Bali?"))
+        await s.wait_for(lambda: bool(s.followups["itoken-1"]))
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario, edit_deadline=0.5)
+    assert s.failed and s.edits["itoken-1"] == []  # no edit went through ...
+    (shown,) = s.visible("itoken-1")  # ... and the answer is there, in the deferred message
+    assert "Baghouz is free" in shown["embeds"][0]["description"] and not shown["ephemeral"]
+
+
+def test_15_a_private_reply_that_fails_after_it_arrived_is_not_sent_again(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.interfaces.discord_reply import PUBLIC_UNSURE
+
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        s.fail_after_apply = 1  # the private decline arrives, but the bot hears a 500
+        await s.dispatch("INTERACTION_CREATE", ask(1, "What is the capital of France?"))
+        await s.wait_for(
+            lambda: any(e.get("content") == PUBLIC_UNSURE for e in s.edits["itoken-1"])
+        )
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario)
+    assert len(s.followups["itoken-1"]) == 1  # before the fix: 3 copies of the decline
+    private = [m for m in s.visible("itoken-1") if m["ephemeral"]]
+    assert len(private) == 1 and private[0]["content"].startswith("Sorry")
+
+
+def test_each_question_is_one_log_line_with_its_latency_and_not_its_text(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        await s.dispatch("INTERACTION_CREATE", ask(1, "Who is Mustafa Bali?"))
+        await s.dispatch("INTERACTION_CREATE", ask(2, "What is the capital of France?"))
+        await s.wait_for(lambda: bot.answered == 2)
+
+    with caplog.at_level(logging.INFO, logger="newsqa.discord"):
+        run_with_bot(bundled_engine, monkeypatch, scenario)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("/ask ")]
+    assert sorted(line.split(" in ")[0] for line in lines) == ["/ask answered", "/ask declined"]
+    assert all(line.split(" in ")[1].split(" ms")[0].isdigit() for line in lines)
+    assert not any("Bali" in line or "France" in line for line in lines)
+
+
+def test_the_log_level_comes_from_the_environment() -> None:
+    import logging
+
+    from bot.errors import ConfigError
+    from bot.interfaces.logs import level_from_env
+
+    assert level_from_env({}) == logging.INFO
+    assert level_from_env({"NEWSQA_LOG_LEVEL": "warning"}) == logging.WARNING
+    with pytest.raises(ConfigError, match="NEWSQA_LOG_LEVEL must be one of"):
+        level_from_env({"NEWSQA_LOG_LEVEL": "loud"})

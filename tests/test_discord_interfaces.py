@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from bot.errors import ConnectError
 from bot.interfaces import discord_run
 from bot.interfaces.cli import main
-from bot.interfaces.discord_bot import PUBLIC_FALLBACK, NewsBot, Settings
+from bot.interfaces.discord_bot import NewsBot, Settings
 from bot.interfaces.discord_render import (
     DESCRIPTION_MAX,
     FIELD_VALUE_MAX,
@@ -31,6 +31,7 @@ from bot.interfaces.discord_render import (
     answer_embed,
     sources_embed,
 )
+from bot.interfaces.discord_reply import PUBLIC_FALLBACK
 from bot.records import Answer, DocMeta, Quote, Source
 from bot.retrieval import Engine
 

@@ -12,6 +12,7 @@ library function, renders the result, and turns `BotError`s into one-line messag
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -281,13 +282,13 @@ def discord_cmd(force_sync: bool, clear_global: bool, where: Where) -> None:
 
     from .discord_bot import settings_from_env
     from .discord_run import run_bot
-    from .logs import setup_logging
+    from .logs import level_from_env, setup_logging
 
     if clear_global and not force_sync:
         fail("--clear-global goes with --sync", 2)
     with errors_to_exit():
         settings = replace(settings_from_env(), force_sync=force_sync, clear_global=clear_global)
-        setup_logging(secrets=[settings.token])
+        setup_logging(secrets=[settings.token], level=level_from_env(os.environ))
         asyncio.run(run_bot(live_engine(where), settings, notify))
 
 

@@ -30,6 +30,7 @@ from ..answer.settings import DEFAULT_TOP, MAX_TOP
 from ..errors import ConfigError, QuestionError
 from ..retrieval import Engine
 from .discord_render import answer_embed, clean, sources_embed
+from .discord_reply import EDIT_DEADLINE, edit_or_follow, install_adapter, private_after_defer
 from .discord_sync import sync_commands
 from .live import LiveEngine, keep_fresh
 
@@ -56,6 +57,7 @@ class Settings:
     force_sync: bool = False  # sync the commands even when they did not change
     clear_global: bool = False  # remove a stale global copy (moving to guild sync)
     sync_state: Path | None = None  # where the synced command tree's hash is kept
+    edit_deadline: float = EDIT_DEADLINE  # for an answer edit, before it goes as a followup
 
     def __repr__(self) -> str:  # never show the token, even in a traceback or debugger
         return f"Settings(token=<hidden>, guild_id={self.guild_id})"
@@ -143,6 +145,7 @@ class NewsBot(commands.Bot):
         self.__dict__["_newsqa_ws"] = value
 
     async def setup_hook(self) -> None:
+        install_adapter()  # webhook POSTs are never repeated after a 5xx (discord_reply.py)
         # Answers are CPU-bound Python: more threads than cores only compete with the event
         # loop for the GIL. asyncio.to_thread uses this executor.
         # Everything alive now (the engine, the libraries) lives as long as the bot: keep
@@ -187,14 +190,14 @@ class NewsBot(commands.Bot):
 async def reply_private(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral reply, whether or not the interaction was already deferred. After a
     public defer a followup would be public (Discord gives the first followup after a
-    defer the defer's visibility), so that case goes through `_private_after_defer`."""
+    defer the defer's visibility), so that case goes through `private_after_defer`."""
     none = discord.AllowedMentions.none()
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
             return
         deferred_private = bool(interaction.extras.get("private", False))
-        await _private_after_defer(interaction, deferred_private, text, count=False)
+        await private_after_defer(interaction, deferred_private, text)
     except discord.HTTPException:
         log.warning("could not send a private reply to interaction %s", interaction.id)
 
@@ -222,53 +225,32 @@ async def ask_callback(
     t0 = time.perf_counter()
     # Mentions are addressed to people, not part of the question; drop them before searching.
     text = " ".join(_MENTION.sub(" ", question).split()) or question
+    deadline = bot.settings.edit_deadline
     try:
         result = await asyncio.to_thread(bot.live.call, lambda _: conversation.ask(text, quotes))
     except QuestionError as exc:
-        await _private_after_defer(interaction, private, f"I can't search that: {exc}.")
+        await private_after_defer(interaction, private, f"I can't search that: {exc}.", deadline)
+        bot.answered += 1
         return
     ms = (time.perf_counter() - t0) * 1000
+    # One line per question, for the operator: how it went and how long it took (never
+    # what was asked: that is the user's).
+    log.info(
+        "/ask %s in %.0f ms (%d quotes)",
+        "answered" if result.answered else "declined",
+        ms,
+        len(result.quotes),
+    )
     if not result.answered:
-        await _private_after_defer(
-            interaction, private, f"Sorry — {clean(result.message or 'the articles do not say.')}"
-        )
+        sorry = f"Sorry — {clean(result.message or 'the articles do not say.')}"
+        await private_after_defer(interaction, private, sorry, deadline)
+        bot.answered += 1
         return
     footer = f"Quoted verbatim · {len(result.sources)} source(s) · {ms:.0f} ms"
     if result.resolved_question:
         footer = f"Read as: {result.resolved_question} · " + footer
-    await interaction.edit_original_response(
-        embed=answer_embed(result, footer), allowed_mentions=discord.AllowedMentions.none()
-    )
+    await edit_or_follow(interaction, deadline, embed=answer_embed(result, footer))
     bot.answered += 1
-
-
-PUBLIC_PLACEHOLDER = "(replied privately)"
-PUBLIC_FALLBACK = "Sorry — I could not send that reply. Please try again."
-
-
-async def _private_after_defer(
-    interaction: discord.Interaction, private: bool, text: str, count: bool = True
-) -> None:
-    """A private reply after a defer. A private defer is simply edited. A public one's
-    "thinking…" message is first turned into a short public placeholder (so the followup
-    is a new message, not the defer's, and can be private), then deleted only once the
-    private reply went through; if that fails, the placeholder says so in public instead
-    of the question silently vanishing."""
-    none = discord.AllowedMentions.none()
-    if private:
-        await interaction.edit_original_response(content=text, allowed_mentions=none)
-    else:
-        await interaction.edit_original_response(content=PUBLIC_PLACEHOLDER, allowed_mentions=none)
-        try:
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=none)
-        except discord.HTTPException:
-            log.warning("private reply to interaction %s failed: left a notice", interaction.id)
-            await interaction.edit_original_response(content=PUBLIC_FALLBACK, allowed_mentions=none)
-        else:
-            await interaction.delete_original_response()
-    bot = interaction.client
-    if count and isinstance(bot, NewsBot):
-        bot.answered += 1
 
 
 async def sources_callback(interaction: discord.Interaction) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
+
+from ..errors import ConfigError
 
 
 class RedactSecrets(logging.Filter):
@@ -33,6 +35,18 @@ class RedactSecrets(logging.Filter):
         record.msg = self._scrub(message)
         record.args = None
         return True
+
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def level_from_env(environ: Mapping[str, str]) -> int:
+    """NEWSQA_LOG_LEVEL (DEBUG, INFO, WARNING or ERROR; default INFO). Anything else is a
+    one-line ConfigError rather than a silently ignored setting."""
+    name = (environ.get("NEWSQA_LOG_LEVEL") or "INFO").strip().upper()
+    if name not in LEVELS:
+        raise ConfigError(f"NEWSQA_LOG_LEVEL must be one of {', '.join(LEVELS)}, not {name[:20]!r}")
+    return int(getattr(logging, name))
 
 
 def setup_logging(
