@@ -231,3 +231,25 @@ def test_11_after_a_touch_only_the_first_ask_reads_every_file(
         out = CliRunner().invoke(main, ["ask", QUESTION, *args])
         assert out.exit_code == 0 and TRUE in out.stdout and "Rebuilding" not in out.stderr
     assert len(reads) == 1  # the first ask read the files and found them unchanged
+
+
+def test_cached_indexes_can_be_listed_and_pruned(tmp_path: Path) -> None:
+    from .conftest import write
+
+    runner = CliRunner()
+    for name in ("keep", "gone"):  # folders not named "corpus": their indexes go to the cache
+        write(tmp_path / name, "a.txt", f"Harbour News\n\nThe {name} ferry sailed on Monday.\n")
+        assert runner.invoke(main, ["index", "--corpus", str(tmp_path / name)]).exit_code == 0
+    shutil.rmtree(tmp_path / "gone")
+    listed = runner.invoke(main, ["index", "--list"])
+    assert listed.exit_code == 0 and "2 cached index(es)" in listed.stdout
+    assert "1 prunable" in listed.stdout and "its corpus folder is gone" in listed.stdout
+    pruned = runner.invoke(main, ["index", "--prune"])
+    assert pruned.exit_code == 0 and "Pruned 1 cached index(es)" in pruned.stdout
+    assert "removed gone-" in pruned.stdout
+    after = runner.invoke(main, ["index", "--list"])
+    assert "1 cached index(es)" in after.stdout and "0 prunable" in after.stdout
+    asked = runner.invoke(
+        main, ["ask", "When did the ferry sail?", "--corpus", str(tmp_path / "keep")]
+    )
+    assert "Rebuilding" not in asked.stderr and "keep ferry sailed" in asked.stdout

@@ -23,6 +23,7 @@ from ..answer.settings import DEFAULT_TOP, MAX_TOP
 from ..errors import QuestionError
 from .article_cli import article_cmd
 from .eval_cli import eval_cmd
+from .index_cli import index_cmd
 from .terminal import (
     Where,
     corpus_options,
@@ -32,7 +33,6 @@ from .terminal import (
     notify,
     open_engine,
     out_console,
-    progress_bar,
 )
 from .usage import OneLineErrors, valid_text
 
@@ -162,77 +162,6 @@ def _one(engine: Engine, conv: Conversation | None, q: str, top: int) -> Answer:
 
 
 @main.command()
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Verify the saved index file by file (checksums) and rebuild it only if damaged.",
-)
-@click.option(
-    "--shards",
-    type=click.IntRange(1, 1024),
-    default=4,
-    show_default=True,
-    help="With --cluster: how many shards to split the index into.",
-)
-@click.option(
-    "--replicas",
-    type=click.IntRange(1, 16),
-    default=2,
-    show_default=True,
-    help="With --cluster: copies of every shard, on different nodes where there are enough.",
-)
-@corpus_options
-def index(check: bool, shards: int, replicas: int, where: Where) -> None:
-    """Rebuild the index from the corpus folder (or, with --check, verify it)."""
-    from ..opening import rebuild, verify
-    from ..progress import no_progress
-
-    corpus, index_path, encoder = where.corpus, where.index, where.encoder()
-    with errors_to_exit():
-        if where.cluster:
-            report = _index_cluster(where, check, shards, replicas, encoder)
-            if report is None:
-                click.echo(f"The cluster index in {index_path} is intact and up to date.")
-                return
-        else:
-            if check:
-                problem = verify(corpus, index_path, encoder)
-                if problem is None:
-                    click.echo(f"The index in {index_path} is intact and up to date.")
-                    return
-                notify(f"Rebuilding the index: {problem}.")
-            report = rebuild(corpus, index_path, notify, progress_bar() or no_progress, encoder)
-    for line in report.notes:
-        notify(f"note: {line}")
-    for line in report.skipped:
-        notify(f"skipped {line}")
-    skipped = f", {len(report.skipped)} file(s) skipped" if report.skipped else ""
-    click.echo(
-        f"Indexed {report.articles} articles, {report.passages} passages, "
-        f"{report.sentences} sentences ({report.terms} terms){skipped} "
-        f"in {sum(report.seconds.values()):.2f}s -> {index_path}"
-    )
-
-
-def _index_cluster(where: Where, check: bool, shards: int, replicas: int, encoder: Any) -> Any:
-    """`index --cluster`: build on the cluster (with --check, only when the build there is
-    damaged or stale). None when --check found it intact."""
-    from ..cluster.opening import build_on_cluster, verify_cluster
-    from ..progress import no_progress
-
-    assert where.cluster is not None
-    if check:
-        problem = verify_cluster(where.corpus, where.index, encoder)
-        if problem is None:
-            return None
-        notify(f"Rebuilding the cluster index: {problem}.")
-    bar = progress_bar() or no_progress
-    return build_on_cluster(
-        where.cluster, where.corpus, where.index, shards, replicas, notify, bar, encoder
-    )
-
-
-@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @corpus_options
 def sources(as_json: bool, where: Where) -> None:
@@ -293,6 +222,7 @@ def discord_cmd(force_sync: bool, clear_global: bool, where: Where) -> None:
 
 
 main.add_command(eval_cmd)
+main.add_command(index_cmd)
 main.add_command(article_cmd)
 
 
