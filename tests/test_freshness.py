@@ -82,3 +82,14 @@ def test_a_running_discord_bot_answers_from_an_article_added_meanwhile(
     assert "resumed its service" not in str(s.edits["itoken-1"])
     (final,) = s.edits["itoken-2"]
     assert "The island ferry resumed its service on Monday" in final["embeds"][0]["description"]
+
+
+def test_a_rebuild_that_fails_is_a_notice_and_the_chat_goes_on(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    session = ChatSession(_live(tiny_corpus, tmp_path, interval=0))
+    for article in tiny_corpus.iterdir():  # every article gone: nothing to build from
+        article.unlink()
+    out = str(session.handle("Who is Ellen Park?"))
+    assert "could not rebuild the index" in out and "no articles" in out
+    assert "Mayor Ellen Park cut the ribbon" in out  # answered from the index it had

@@ -36,7 +36,7 @@ class IndexData:
     # with a sentence encoder (params["settings"]["encoder"]); None for a lexical index.
     sent_vec: NDArray[np.float16] | None = None
     passage_vec: NDArray[np.float16] | None = None
-    # Each sentence's checksum (integrity.sentence_check), verified whenever it is read.
+    # Each sentence's checksum (checksum.sentence_check), verified whenever it is read.
     sent_check: NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
     folder: Path | None = None  # the build folder it was opened from
     _keys: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 REFRESH_SECONDS = 5.0  # the check stats every file of the corpus: not before every answer
+MAX_BACKOFF = 128  # at most ~10 minutes between rebuilds that keep failing
 
 
 class LiveEngine:
@@ -51,19 +52,27 @@ class LiveEngine:
         self._lock = threading.Lock()  # one rebuild at a time (Discord answers in threads)
         self.interval, self._clock = interval, clock
         self._checked = clock()  # opening has just checked
+        self._backoff = 1  # times `interval`, doubled while rebuilds fail
 
     def refresh(self, force: bool = False) -> bool:
         """Rebuild and swap in the index if the corpus changed (checked at most every
         `interval` seconds unless `force`). True when a new engine was swapped in."""
         from ..opening import stale_reason
 
-        if self._reopen is None or (not force and self._clock() - self._checked < self.interval):
+        wait = self.interval * self._backoff
+        if self._reopen is None or (not force and self._clock() - self._checked < wait):
             return False
         self._checked = self._clock()
         if stale_reason(self.engine) is None:
             return False
         with self._lock:
-            self._swap(self._reopen())
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF)  # until it works again
+            engine = self._reopen()  # a BotError (no articles left...) is the caller's
+            self._swap(engine)
+        if stale_reason(engine) is None:
+            self._backoff = 1
+        # else: the rebuild could not be written and the old index is served (stale):
+        # retried ever more rarely, not every few seconds, since each try is a full build.
         return True
 
     def _swap(self, engine: Engine) -> None:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..answer.conversation import Conversation
 from ..answer.settings import DEFAULT_TOP
-from ..errors import QuestionError
+from ..errors import BotError, QuestionError
 from ..paths import history_file
 from ..records import Answer
 from ..retrieval import Engine
@@ -61,12 +61,28 @@ class ChatSession:
             return None
         if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources", "clear"):
             return self.live.call(lambda _: self._command(text.lstrip("/")))
+        notice = self._refresh()
         try:
-            self.live.refresh()  # new or changed articles: answered from a new index
             self.last = self.live.call(lambda _: self.conversation.ask(text, top=self.top))
         except QuestionError as exc:
             return Text(f"({exc})", style="yellow")
-        return answer_text(self.last)
+        answer = answer_text(self.last)
+        return Text.assemble(notice, "\n", answer) if notice else answer
+
+    def _refresh(self, force: bool = False) -> Text | None:
+        """New or changed articles: the next answer comes from a rebuilt index. A rebuild
+        that fails is a notice; the chat goes on with the index it has."""
+        try:
+            return (
+                Text(f"(reloaded: {len(self.engine.documents)} articles)", style="dim")
+                if self.live.refresh(force)
+                else None
+            )
+        except BotError as exc:
+            return Text(
+                f"(could not rebuild the index: {exc}; answering from the one before)\n",
+                style="yellow",
+            )
 
     def _command(self, text: str) -> Text | str | None:
         name, _, arg = text.partition(" ")
@@ -85,10 +101,11 @@ class ChatSession:
         if name == "show":
             return self._show(arg.strip())
         if name == "reload":
-            if self.live.refresh(force=True):
-                self.last = None  # its /show numbers point into the old index
-                return Text(f"(reloaded: {len(self.engine.documents)} articles)", style="dim")
-            return Text("(the index is up to date with the articles)", style="dim")
+            notice = self._refresh(force=True)
+            if notice is None:
+                return Text("(the index is up to date with the articles)", style="dim")
+            self.last = None  # its /show numbers point into the old index
+            return notice
         return Text(f"Unknown command /{name}. Type /help for the list.", style="yellow")
 
     def _show(self, arg: str) -> Text:
