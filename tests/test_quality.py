@@ -421,3 +421,26 @@ def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
     loose = answer(engine, question, settings=AnswerSettings(containment=frozenset()))
     assert loose.answered and "go on sale" in loose.quotes[0].text  # what it used to say
     assert answer(engine, "When do tickets for the river festival go on sale?").answered
+
+
+def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Harbour Tour Returns\n\n"
+        "The harbour tour returns for its 50th season in 2020 with 12 stops.\n\n"
+        "The Riverton Rovers beat the Lakeside Lions in the cup final on Sunday.\n\n"
+        "The town spent $2 million on the new pier.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    # Numbers, but no price: the tour's cost is not in the article.
+    assert not answer(engine, "How much does the harbour tour cost?").answered
+    pier = answer(engine, "How much did the town spend on the new pier?")
+    assert pier.answered and "$2 million" in pier.quotes[0].text
+    # How much of something that is not money still takes any number.
+    assert answer(engine, "How much did the harbour tour season total in stops?").answered
+    # A result is a score: who beat whom is not one.
+    assert not answer(engine, "What was the score of the cup final?").answered

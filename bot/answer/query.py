@@ -122,7 +122,9 @@ def analyze(lexicon: Lexicon, question: str) -> Query:
     kind = answer_type(question)
     needs = None
     if kind is not None and kind.pattern in _NUMERIC:
-        needs = kind if kind.pattern == _DATE else re.compile(_NUMBER, re.IGNORECASE)
+        needs = kind if kind.pattern in (_DATE, _SCORE) else re.compile(_NUMBER, re.IGNORECASE)
+        if kind.pattern == _AMOUNT and _MONEY_CUE.search(question):
+            needs = re.compile(_MONEY, re.IGNORECASE)  # a sum of money, not any number
     counted = _HOW_MANY.search(question)
     noun = next(iter(tokens.analyze(counted.group(1))), None) if counted else None
     return Query(question, terms, kind, needs, noun)
@@ -173,7 +175,26 @@ _MEASURE = (
     r"yards?|acres?|hectares?|square|sq)\b"
 )
 _FREQUENCY = r"\b(daily|weekly|monthly|annually|yearly|every|each|per|once|twice|times)\b"
+# A sum of money: what "how much ... cost / pay / worth ..." asks for, where any other
+# number ("its 50th anniversary tour in 2020") does not answer.
+_MONEY = (
+    r"[$£€¥₹]\s?\d|\b(Rs|USD|US\$|GBP|EUR|INR)\.?\s?\d|\b\d[\d,.]*\s*(million|billion|"
+    r"trillion|bn|m|k)?\s*(dollars?|pounds?|euros?|yen|yuan|rupees?|rubles?|roubles?|pesos?|"
+    r"francs?|lakh|crore|cents?|pence|naira|rand|won|dirhams?|riyals?)\b"
+)
+_MONEY_CUE = re.compile(
+    r"\b(cost|costs|costing|pay|pays|paid|paying|price|prices|priced|charge|charges|charged|"
+    r"worth|spend|spends|spent|earn|earns|earned|fee|fees|salary|wages?|fine|fined|owe|owes|"
+    r"owed|sell|sells|sold|buy|buys|bought|money|cash|budget|fund|funds|funding|raise|raised)\b",
+    re.IGNORECASE,
+)
+# A result: "What was the score of the game?" is answered by "lost 24-17", not "in 2019".
+_SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
 _TYPES = (
+    (
+        re.compile(r"\b(what|which) (was|is|were|are) the (final )?scores?\b|\bwhat score\b", re.I),
+        _SCORE,
+    ),
     (re.compile(r"\bhow old\b", re.I), _AGE),
     (re.compile(r"\bhow long\b", re.I), _DURATION),
     (re.compile(r"\bhow much\b", re.I), _AMOUNT),
@@ -198,7 +219,7 @@ _TYPES = (
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), _NAME),
     (re.compile(r"^\s*where\b|\bin (what|which) (city|country|place|town)\b", re.I), _PLACE),
 )
-_NUMERIC = (_NUMBER, _DATE, _AGE, _DURATION, _AMOUNT, _MEASURE)  # a quote must hold a number
+_NUMERIC = (_NUMBER, _DATE, _AGE, _DURATION, _AMOUNT, _MEASURE, _SCORE)  # a quote holds a number
 
 
 _KINDS = {
@@ -207,6 +228,7 @@ _KINDS = {
     _AGE: "age",
     _DURATION: "duration",
     _AMOUNT: "amount",
+    _SCORE: "score",
     _MEASURE: "measure",
     _FREQUENCY: "frequency",
     _NAME: "name",

@@ -102,7 +102,7 @@ class AnswerSettings:
     # candidate without it is passed over, and the bar still decides. "name" and "place"
     # are not gated: without a tagger, "Rebel fighters" or "the police" look like no name.
     containment: frozenset[str] = frozenset(
-        {"number", "amount", "date", "age", "duration", "measure"}
+        {"number", "amount", "date", "age", "duration", "measure", "score"}
     )
     max_question_chars: int = MAX_QUESTION_CHARS
     max_top: int = MAX_TOP
