@@ -60,7 +60,7 @@ def test_rejected_token_is_a_one_line_error_without_the_token(
     # The command's logging, at DEBUG and into a buffer we can read afterwards.
     monkeypatch.setattr(
         "bot.interfaces.logs.setup_logging",
-        lambda secrets: setup_logging(secrets, logging.DEBUG, logs),
+        lambda secrets, level=logging.INFO: setup_logging(secrets, logging.DEBUG, logs),
     )
     code, err = invoke(tiny_corpus, tmp_path, {"DISCORD_TOKEN": SECRET})
     assert code == 1
