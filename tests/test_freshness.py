@@ -4,20 +4,18 @@ the engine swapped in; `/reload` checks at once."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 
-from bot.interfaces.discord_bot import NewsBot, Settings
+from bot.interfaces.discord_bot import NewsBot
 from bot.interfaces.live import LiveEngine
 from bot.interfaces.repl import ChatSession
 from bot.interfaces.terminal import Where, live_engine
 
 from .conftest import write
 from .discord_standin import DiscordStandIn, ask
+from .test_discord_e2e import run_with_bot
 
 QUESTION = "When did the island ferry resume its service?"
 FERRY = "Ferry News\n\nThe island ferry resumed its service on Monday after a storm.\n"
@@ -55,30 +53,15 @@ def test_a_running_discord_bot_answers_from_an_article_added_meanwhile(
     live = _live(tiny_corpus, tmp_path, interval=0.05)
     first = live.engine
 
-    async def main() -> DiscordStandIn:
-        s = DiscordStandIn()
-        await s.start()
-        monkeypatch.setattr(discord.http.Route, "BASE", s.base)
-        monkeypatch.setattr(
-            discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(s.gateway)
-        )
-        bot = NewsBot(live, Settings(token="test-token"))
-        task = asyncio.create_task(bot.start("test-token"))
-        try:
-            await asyncio.wait_for(bot.wait_until_ready(), 20)
-            await s.dispatch("INTERACTION_CREATE", ask(1, QUESTION))
-            await s.wait_for(lambda: bool(s.edits["itoken-1"]))
-            write(tiny_corpus, "ferry.txt", FERRY)
-            await s.wait_for(lambda: bot.engine is not first, timeout=60)
-            await s.dispatch("INTERACTION_CREATE", ask(2, QUESTION))
-            await s.wait_for(lambda: bool(s.edits["itoken-2"]))
-        finally:
-            await bot.close()
-            await asyncio.wait_for(task, 10)
-            await s.stop()
-        return s
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        await s.dispatch("INTERACTION_CREATE", ask(1, QUESTION))
+        await s.wait_for(lambda: bool(s.edits["itoken-1"]))
+        write(tiny_corpus, "ferry.txt", FERRY)
+        await s.wait_for(lambda: bot.engine is not first, timeout=60)
+        await s.dispatch("INTERACTION_CREATE", ask(2, QUESTION))
+        await s.wait_for(lambda: bool(s.edits["itoken-2"]))
 
-    s = asyncio.run(main())
+    s = run_with_bot(live, monkeypatch, scenario)  # type: ignore[arg-type]
     assert "resumed its service" not in str(s.edits["itoken-1"])
     (final,) = s.edits["itoken-2"]
     assert "The island ferry resumed its service on Monday" in final["embeds"][0]["description"]
