@@ -9,7 +9,7 @@
         sentences.npy         int64 [S, 5]: doc_id, passage_id, start, end, joins_prev
         sent_text.bin         UTF-8 sentence texts, back to back
         sent_text_offsets.npy int64 [S + 1]: byte offsets into sent_text.bin
-        sent_check.npy        uint64 [S]: each sentence's checksum (integrity.sentence_check)
+        sent_check.npy        uint64 [S]: each sentence's checksum (checksum.sentence_check)
         sent_vec.npy, passage_vec.npy   float16 [S, dim], [P, dim]: unit vectors (only
                               with a sentence encoder; settings.encoder says which)
         vocab.json            terms, in term-id order
