@@ -423,6 +423,21 @@ def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
     assert answer(engine, "When do tickets for the river festival go on sale?").answered
 
 
+def test_a_date_is_a_year_or_a_day_not_any_three_digit_number(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Ferry Line News\n\n"
+        "The ferry line opened with 2,500 passengers and its new 737 dock.\n\n"
+        "The harbour hearing is set for Feb. 14 at the town hall.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert not answer(engine, "When did the ferry line open?").answered  # counts, no date
+    hearing = answer(engine, "When is the harbour hearing?")
+    assert hearing.answered and "Feb. 14" in hearing.quotes[0].text
+
+
 def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
     tmp_path: Path,
 ) -> None:

@@ -140,8 +140,13 @@ _NUMBER = (
     r"forty|fifty|hundred|dozens?|hundreds?|thousands?|millions?|billions?|half|"
     r"percent|per cent)\b"
 )
+# A year is four digits (or a number with BC / AD): a three-digit number is a count or a
+# model ("2,500 fighters", "the first 787") far more often than a year in news. A month
+# may be abbreviated before its day.
 _DATE = (
-    r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th)|January|February|March|April|May|June|July|August|"
+    r"\b((1\d{3}|20\d{2})s?|\d{1,4}\s?(BC|AD|BCE|CE)|AD\s?\d{1,4}|\d{1,2}(st|nd|rd|th)|"
+    r"(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}|"  # "Feb. 14", as AP writes it
+    r"January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|yesterday|today|tomorrow|tonight|ago|(last|this|next) (week|month|year)|"
     r"centur(y|ies)|decades?)\b"
