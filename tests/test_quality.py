@@ -423,6 +423,23 @@ def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
     assert answer(engine, "When do tickets for the river festival go on sale?").answered
 
 
+def test_what_is_the_population_asks_for_a_number_but_a_name_does_not(tmp_path: Path) -> None:
+    from bot.answer.query import answer_type
+
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Valley Towns Grow\n\n"
+        "Riverton has a population of 12,000 after the new mill opened.\n\n"
+        "The population of Lakeside grew quickly after the war.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert "12,000" in answer(engine, "What is the population of Riverton?").quotes[0].text
+    assert not answer(engine, "What is the population of Lakeside?").answered  # no number
+    assert answer_type("What is the Population Mobilization Force?") is None  # a name
+
+
 def test_a_date_is_a_year_or_a_day_not_any_three_digit_number(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     write(

@@ -195,6 +195,7 @@ _MONEY_CUE = re.compile(
 )
 # A result: "What was the score of the game?" is answered by "lost 24-17", not "in 2019".
 _SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
+_WHAT_IS_THE = r"^\s*what (is|was|are|were|will be) (the|its|their|his|her) (\w+ )?"
 _TYPES = (
     (
         re.compile(r"\b(what|which) (was|is|were|are) the (final )?scores?\b|\bwhat score\b", re.I),
@@ -203,6 +204,24 @@ _TYPES = (
     (re.compile(r"\bhow old\b", re.I), _AGE),
     (re.compile(r"\bhow long\b", re.I), _DURATION),
     (re.compile(r"\bhow much\b", re.I), _AMOUNT),
+    # "What is the population / the price of X?" asks for a quantity, as "how many" does
+    # (the noun in lower case: "the Population Mobilization Force" is a name; not "area"
+    # or "value": "the area called …", "the value of imperialism" ask for words).
+    (
+        re.compile(
+            rf"{_WHAT_IS_THE}(?-i:(price|cost|budget|salary|fee|revenue|profit|fine)s?)\b",
+            re.I,
+        ),
+        _AMOUNT,
+    ),
+    (
+        re.compile(
+            rf"{_WHAT_IS_THE}(?-i:(population|total|size|height|length|width|depth|"
+            r"weight|distance|speed|(death )?toll|turnout|capacity|attendance|rate))\b",
+            re.I,
+        ),
+        _NUMBER,
+    ),
     (re.compile(r"\bhow (far|tall|high|big|large|deep|wide)\b", re.I), _MEASURE),
     (re.compile(r"\bhow often\b", re.I), _FREQUENCY),
     (
