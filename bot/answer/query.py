@@ -183,7 +183,7 @@ _FREQUENCY = r"\b(daily|weekly|monthly|annually|yearly|every|each|per|once|twice
 # A sum of money: what "how much ... cost / pay / worth ..." asks for, where any other
 # number ("its 50th anniversary tour in 2020") does not answer.
 _MONEY = (
-    r"[$£€¥₹]\s?\d|\b(Rs|USD|US\$|GBP|EUR|INR)\.?\s?\d|\b\d[\d,.]*\s*(million|billion|"
+    rf"[$£€¥₹]\s?\d|\b(Rs|USD|US\$|GBP|EUR|INR)\.?\s?\d|\b{_COUNT}\s*(million|billion|"
     r"trillion|bn|m|k)?\s*(dollars?|pounds?|euros?|yen|yuan|rupees?|rubles?|roubles?|pesos?|"
     r"francs?|lakh|crore|cents?|pence|naira|rand|won|dirhams?|riyals?)\b"
 )
