@@ -116,8 +116,7 @@ def _stale(index_dir: Path, reason: str | None) -> IndexData | None:
 
 def _fresh(corpus_dir: Path, index_dir: Path, encoder: dict[str, Any] | None) -> IndexData:
     data = store.load(index_dir)
-    if (listed := check_fresh(data, corpus_dir, encoder=encoder)) is not None:
-        store.record_listing(data, listed)
+    _check_fresh(data, corpus_dir, encoder)
     remove_debris(index_dir)  # what crashed builds left behind
     return data
 
@@ -177,14 +176,18 @@ def stale_reason(engine: Engine) -> str | None:
     check every open makes), or None: still fresh, a cluster, or no corpus to compare."""
     if not isinstance(engine.retriever, LocalRetriever) or engine.corpus_dir is None:
         return None
-    data = engine.retriever.data
     wanted = engine.encoder.settings if engine.encoder is not None else None
     try:
-        listed = check_fresh(data, engine.corpus_dir, encoder=wanted)
+        _check_fresh(engine.retriever.data, engine.corpus_dir, wanted)
     except IndexMismatch as exc:
         return str(exc)
     except CorpusError:  # the folder is gone or unreadable for now: keep answering
-        return None
-    if listed is not None:
-        store.record_listing(data, listed)
+        pass
     return None
+
+
+def _check_fresh(data: IndexData, corpus_dir: Path, encoder: dict[str, Any] | None) -> None:
+    """check_fresh (raises IndexMismatch when stale); when only the corpus's mtimes
+    changed, the new listing is recorded so the next check is stat-only again."""
+    if (listed := check_fresh(data, corpus_dir, encoder=encoder)) is not None:
+        store.record_listing(data, listed)

@@ -25,10 +25,11 @@ class Corpus:
         text: NDArray[np.uint8],
         offsets: NDArray[np.int64],
         vocab: dict[str, int],
+        sent_check: NDArray[np.uint64],
     ) -> None:
         self.passages, self.sentences, self.ptr, self.ids = passages, sentences, ptr, ids
         self.text, self.offsets, self.vocab = text, offsets, vocab
-        self.sent_check = np.zeros(len(sentences), np.uint64)  # set by `of`
+        self.sent_check = sent_check
 
     @classmethod
     def of(cls, merged: Merger, text_path: Path) -> Corpus:
@@ -41,9 +42,8 @@ class Corpus:
         size = text_path.stat().st_size
         text = np.fromfile(text_path, dtype=np.uint8) if size else np.zeros(0, np.uint8)
         ids = np.frombuffer(merged.token_ids, np.int32)
-        corpus = cls(passages, sentences, ptr, ids, text, offsets, merged.vocab)
-        corpus.sent_check = np.frombuffer(merged.sent_check, np.uint64)
-        return corpus
+        checks = np.frombuffer(merged.sent_check, np.uint64)
+        return cls(passages, sentences, ptr, ids, text, offsets, merged.vocab, checks)
 
     def stats(self, params: BM25Params) -> GlobalStats:
         """The corpus-wide IDF and average length every shard is weighted with."""

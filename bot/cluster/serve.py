@@ -200,9 +200,10 @@ class Router:
     def search(self, terms: Sequence[str], k: int, vector: Any = None) -> list[Hit]:
         shards = range(len(self.replicas))
         found = self._calls({s: ("search", (list(terms), k, vector)) for s in shards})
-        hits = [from_wire(h, self.docs) for s in shards for h in found[s]]
-        hits.sort(key=lambda h: (-h.score, h.passage.passage_id))
-        return hits[:k]
+        # Merged on the wire tuples (score, then global passage id); only the k kept are
+        # made into records.
+        wires = sorted((h for s in shards for h in found[s]), key=lambda h: (-h[3], h[0][0]))
+        return [from_wire(h, self.docs) for h in wires[:k]]
 
     def hit(self, passage_id: int) -> Hit:
         s = int(self.passage_shard[passage_id])

@@ -118,7 +118,6 @@ class NewsBot(commands.Bot):
         )
         # Rebuilt and swapped in should the index prove damaged while answering (live.py).
         self.live = LiveEngine.of(engine)
-        self.engine = self.live.engine
         self.settings = settings
         self.conversations = ConversationStore(
             self.engine, max_conversations=settings.max_conversations, ttl=settings.conversation_ttl
@@ -127,8 +126,11 @@ class NewsBot(commands.Bot):
         self.live.on_swap.append(self._swap)
         self.tree.error(self.on_tree_error)
 
+    @property
+    def engine(self) -> Engine:
+        return self.live.engine
+
     def _swap(self, engine: Engine) -> None:
-        self.engine = engine
         self.conversations.use(engine)
 
     # Client.connect stores each gateway connection it opens in `self.ws`: this bot's own

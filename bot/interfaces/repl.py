@@ -43,16 +43,19 @@ class ChatSession:
 
     def __init__(self, engine: Engine | LiveEngine, top: int = DEFAULT_TOP) -> None:
         self.live = LiveEngine.of(engine)
-        self.engine = self.live.engine
         self.top = top
         self.conversation = Conversation(self.engine)
         self.last: Answer | None = None
         self.done = False
         self.live.on_swap.append(self._swap)
 
+    @property
+    def engine(self) -> Engine:
+        return self.live.engine
+
     def _swap(self, engine: Engine) -> None:
-        """The index was rebuilt mid-answer: the conversation goes on over the new one."""
-        self.engine = self.conversation.engine = engine
+        """The index was rebuilt: the conversation goes on over the new one."""
+        self.conversation.engine = engine
 
     def handle(self, line: str) -> Text | str | None:
         """Output for one input line (None for nothing to print)."""
