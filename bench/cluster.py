@@ -79,9 +79,9 @@ def main() -> None:
     report = build_on_cluster(c.address, corpus, work / "index", ns.shards, ns.replicas, quiet)
     cluster_build = time.perf_counter() - t
     sharded = open_cluster(c.address, corpus, work / "index", quiet)
-    for s, row in enumerate(sharded.retriever.replicas):  # where each replica runs
+    for g, row in enumerate(sharded.retriever.replicas):  # where each replica runs
         where = [ray.get(a.ready.remote())[:8] for a in row]
-        print(f"shard {s}: replicas on nodes {', '.join(where)}", file=sys.stderr)
+        print(f"shard group {g}: replicas on nodes {', '.join(where)}", file=sys.stderr)
 
     same_top = same_answers = 0
     local_times: list[float] = []

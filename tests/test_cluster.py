@@ -75,12 +75,13 @@ def engines(cluster: Any, corpus: tuple[Path, list[str]]) -> tuple[Engine, Engin
     return local, open_cluster(cluster.address, folder, index, quiet), index
 
 
-def test_the_replicas_of_every_shard_run_on_different_nodes(
+def test_the_replicas_of_every_shard_group_run_on_different_nodes(
     engines: tuple[Engine, Engine, Path],
 ) -> None:
     import ray
 
     replicas = engines[1].retriever.replicas  # type: ignore[attr-defined]
+    assert len(replicas) == 2  # one group of shards per node: one call per node a search
     for row in replicas:
         assert len({ray.get(a.ready.remote()) for a in row}) == 2
 

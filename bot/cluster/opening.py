@@ -88,7 +88,7 @@ def build_on_cluster(
     with build_lock(out, notify):
         report = build_cluster(corpus_dir, index_dir, shards, replicas, progress, encoder)
     folder = _current(index_dir)
-    actors = start_replicas(folder, shards, replicas)
+    actors, _ = start_replicas(folder, shards, replicas)
     get([a.ready.remote() for row in actors for a in row], "starting the shard actors")
     retire(folder)
     return report
@@ -193,8 +193,8 @@ def cluster_engine(
     )
     shape = params["cluster"]
     try:
-        actors = start_replicas(folder, shape["shards"], shape["replicas"])
+        actors, group_of = start_replicas(folder, shape["shards"], shape["replicas"])
     except Exception as exc:  # Ray's errors have no common base short of Exception
         raise ClusterError(f"cannot start the shard actors: {type(exc).__name__}: {exc}") from exc
-    router = Router(actors, arr["passage_shard"], arr["doc_shard"], docs)
+    router = Router(actors, group_of, arr["passage_shard"], arr["doc_shard"], docs)
     return Engine(router, lexicon, corpus_dir, encoder)

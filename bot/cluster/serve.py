@@ -1,14 +1,15 @@
 """Serving a cluster build: shard actors, and the router that is the answer stage's
 `Retriever`.
 
-Each shard is a Ray actor (`ShardServer`) that memory-maps its shard folder and answers
-in global ids, so a hit comes back with its sentences and needs no second round trip.
-Every shard has R replicas, named after the build and placed on different nodes where
-there are enough; they are detached, so the next `ask` finds them running, and Ray
-restarts a lost one where it can. The router sends each call to one replica of every
-shard it needs, with a deadline; a call that fails or misses it goes to the next replica.
-The merged ranking is score descending, then global passage id ascending: the tie rule
-of `bm25.top_k`, so the cluster ranks exactly as one index does.
+The shards are grouped, one group per node (at most one per shard), and each group is a
+Ray actor (`ShardHost`) that memory-maps its shards' folders and answers in global ids, so
+a hit comes back with its sentences and needs no second round trip. Every group has R
+replicas, named after the build and placed on different nodes where there are enough;
+they are detached, so the next `ask` finds them running, and Ray restarts a lost one
+where it can. The router sends each call to one replica of every group it needs, with a
+deadline; a call that fails or misses it goes to the next replica. The merged ranking is
+score descending, then global passage id ascending: the tie rule of `bm25.top_k`, so the
+cluster ranks exactly as one index does.
 """
 
 from __future__ import annotations
@@ -26,99 +27,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ClusterError
-from ..records import DocMeta, Passage, Sentence
+from ..records import DocMeta, Sentence
 from ..retrieval import Hit
 from .connect import alive_nodes
+from .layout import shard_dir
+from .shard_server import ShardHost, from_wire, ranked
 
-DEADLINE_S = 1.0  # a shard call slower than this goes to another replica
-MAX_ROUNDS = 4  # tries per shard call, over its replicas, before giving up
+DEADLINE_S = 1.0  # a host call slower than this goes to another replica
+MAX_ROUNDS = 4  # tries per host call, over its replicas, before giving up
 PENALTY_S = 10.0  # a replica that failed or was late is tried last for this long
-ACTOR_MEMORY = 2**20  # bytes of Ray's logical memory resource each shard actor reserves
-
-
-class ShardServer:
-    """One shard, opened once per actor (a Ray actor class; plain Python otherwise)."""
-
-    def __init__(self, folder: str) -> None:
-        from ..index.local import LocalRetriever
-        from ..index.store import load_folder
-
-        path = Path(folder)
-        self.retriever = LocalRetriever(load_folder(path))
-        self.docs = _ids(path, "global_docs")
-        self.passages = _ids(path, "global_passages")
-        self.sentences = _ids(path, "global_sentences")
-
-    def ready(self) -> str:
-        import ray
-
-        return str(ray.get_runtime_context().get_node_id())
-
-    # Results go back as plain tuples in global ids (`WireHit`): they cross the wire in
-    # a fraction of the time the records take, and the router makes the records.
-    def search(self, terms: Sequence[str], k: int, vector: Any = None) -> list[WireHit]:
-        return [self._global(h) for h in self.retriever.search(terms, k, vector)]
-
-    def hit(self, passage_id: int) -> WireHit:
-        local = int(np.searchsorted(self.passages, passage_id))
-        return self._global(self.retriever.hit(local))
-
-    def previous(self, sent_id: int) -> WireSentence | None:
-        local = int(np.searchsorted(self.sentences, sent_id))
-        prev = self.retriever.previous(self.retriever.sentence(local))
-        return self._sentence(prev) if prev is not None else None
-
-    def _global(self, h: Hit) -> WireHit:
-        p = h.passage
-        passage = (
-            int(self.passages[p.passage_id]),
-            int(self.docs[p.doc_id]),
-            p.start,
-            p.end,
-            int(self.sentences[p.first_sent]),
-            int(self.sentences[p.last_sent - 1]) + 1,
-        )
-        sentences = tuple(self._sentence(s) for s in h.sentences)
-        before = tuple(self._sentence(b) if b is not None else None for b in h.before)
-        return passage, sentences, before, h.score, h.reach, h.sims, h.passage_sim
-
-    def _sentence(self, s: Sentence) -> WireSentence:
-        sid, doc, pid = self.sentences[s.sent_id], self.docs[s.doc_id], self.passages[s.passage_id]
-        return int(sid), int(doc), int(pid), s.start, s.end, s.text
-
-
-WireSentence = tuple[int, int, int, int, int, str]  # Sentence's fields, in order
-WireHit = tuple[  # passage, sentences, before, score, reach, sims, passage_sim
-    tuple[int, int, int, int, int, int],
-    tuple[WireSentence, ...],
-    tuple[WireSentence | None, ...],
-    float,
-    float,
-    tuple[float, ...] | None,
-    float | None,
-]
-
-
-def from_wire(wire: WireHit, docs: Sequence[DocMeta]) -> Hit:
-    p, sentences, before, score, reach, sims, passage_sim = wire
-    passage = Passage(*p)
-    return Hit(
-        passage,
-        docs[passage.doc_id],
-        tuple(Sentence(*s) for s in sentences),
-        tuple(Sentence(*b) if b is not None else None for b in before),
-        score,
-        reach,
-        sims,
-        passage_sim,
-    )
-
-
-def _ids(folder: Path, name: str) -> NDArray[np.int64]:
-    arr = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-    if arr.dtype != np.int64 or arr.ndim != 1:
-        raise ValueError(f"{name}.npy is not an int64 vector")
-    return np.asarray(arr)
+ACTOR_MEMORY = 2**20  # bytes of Ray's logical memory resource each host actor reserves
 
 
 def _family(build: Path) -> str:
@@ -128,28 +46,38 @@ def _family(build: Path) -> str:
     return "newsqa-" + hashlib.blake2b(where, digest_size=6).hexdigest()
 
 
-def actor_name(build: Path, shard: int, replica: int) -> str:
-    return f"{_family(build)}-{build.name}-s{shard:03d}-r{replica}"
+def actor_name(build: Path, group: int, groups: int, replica: int) -> str:
+    return f"{_family(build)}-{build.name}-g{group:03d}of{groups:03d}-r{replica}"
 
 
-def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
-    """The shard actors of `build`: found by name when they run, else started (detached,
-    restarted by Ray when lost), replica r of shard s preferring node (s + r) mod nodes."""
+def groups_of(shards: int, nodes: int) -> list[list[int]]:
+    """Shard s goes to group s mod G, with G the node count (at most the shard count):
+    one call per node for a search, and every node busy with a share of the shards."""
+    count = max(1, min(shards, nodes))
+    return [list(range(g, shards, count)) for g in range(count)]
+
+
+def start_replicas(build: Path, shards: int, replicas: int) -> tuple[list[list[Any]], list[int]]:
+    """The host actors of `build` and each shard's group: found by name when they run,
+    else started (detached, restarted by Ray when lost), replica r of group g preferring
+    node (g + r) mod nodes."""
     import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     nodes = alive_nodes()
     if not nodes:
         raise ClusterError("the Ray cluster has no live node")
-    server: Any = ray.remote(ShardServer)
+    groups = groups_of(shards, len(nodes))
+    host: Any = ray.remote(ShardHost)
     out: list[list[Any]] = []
-    for s in range(shards):
+    for g, members in enumerate(groups):
+        folders = [str(build / shard_dir(s)) for s in members]
         row = []
         for r in range(replicas):
-            node = nodes[(s + r) % len(nodes)]
+            node = nodes[(g + r) % len(nodes)]
             row.append(
-                server.options(
-                    name=actor_name(build, s, r),
+                host.options(
+                    name=actor_name(build, g, len(groups), r),
                     get_if_exists=True,
                     lifetime="detached",
                     max_restarts=-1,
@@ -161,10 +89,14 @@ def start_replicas(build: Path, shards: int, replicas: int) -> list[list[Any]]:
                     num_cpus=0,
                     memory=ACTOR_MEMORY,
                     scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=True),
-                ).remote(str(build / f"shard-{s:03d}"))
+                ).remote(folders)
             )
         out.append(row)
-    return out
+    group_of = [0] * shards
+    for g, members in enumerate(groups):
+        for s in members:
+            group_of[s] = g
+    return out, group_of
 
 
 def retire(build: Path) -> None:
@@ -182,15 +114,16 @@ def retire(build: Path) -> None:
 
 @dataclass
 class Router:
-    """The `Retriever` of a cluster build: fans out to the shards, merges their hits."""
+    """The `Retriever` of a cluster build: fans out to the hosts, merges their hits."""
 
-    replicas: list[list[Any]]  # [shard][replica] actor handles
+    replicas: list[list[Any]]  # [group][replica] host actor handles
+    group_of: list[int]  # by shard: the group that serves it
     passage_shard: NDArray[np.int16]  # by global passage id
     doc_shard: NDArray[np.int16]  # by global doc id
     docs: tuple[DocMeta, ...]
     deadline_s: float = DEADLINE_S
     _turn: itertools.count[int] = field(default_factory=itertools.count)
-    # (shard, replica) -> until when it is tried last: a lost node's replicas are not
+    # (group, replica) -> until when it is tried last: a lost node's replicas are not
     # asked first again while Ray restarts them elsewhere
     _penalty: dict[tuple[int, int], float] = field(default_factory=dict)
 
@@ -198,30 +131,29 @@ class Router:
         return list(self.docs)
 
     def search(self, terms: Sequence[str], k: int, vector: Any = None) -> list[Hit]:
-        shards = range(len(self.replicas))
-        found = self._calls({s: ("search", (list(terms), k, vector)) for s in shards})
-        # Merged on the wire tuples (score, then global passage id); only the k kept are
-        # made into records.
-        wires = sorted((h for s in shards for h in found[s]), key=lambda h: (-h[3], h[0][0]))
-        return [from_wire(h, self.docs) for h in wires[:k]]
+        groups = range(len(self.replicas))
+        found = self._calls({g: ("search", (list(terms), k, vector)) for g in groups})
+        # Merged on the wire tuples; only the k kept are made into records.
+        wires = ranked([h for g in groups for h in found[g]], k)
+        return [from_wire(h, self.docs) for h in wires]
 
     def hit(self, passage_id: int) -> Hit:
-        s = int(self.passage_shard[passage_id])
-        return from_wire(self._calls({s: ("hit", (passage_id,))})[s], self.docs)
+        g = self.group_of[int(self.passage_shard[passage_id])]
+        return from_wire(self._calls({g: ("hit", (passage_id,))})[g], self.docs)
 
     def previous(self, sentence: Sentence) -> Sentence | None:
-        s = int(self.doc_shard[sentence.doc_id])
-        prev = self._calls({s: ("previous", (sentence.sent_id,))})[s]
+        g = self.group_of[int(self.doc_shard[sentence.doc_id])]
+        prev = self._calls({g: ("previous", (sentence.sent_id,))})[g]
         return Sentence(*prev) if prev is not None else None
 
     def _calls(self, calls: dict[int, tuple[str, tuple[Any, ...]]]) -> dict[int, Any]:
-        """Each shard's call, on one replica each; a failed or late call goes to the next
+        """Each group's call, on one replica each; a failed or late call goes to the next
         replica, until MAX_ROUNDS tries have failed."""
         import ray
 
         turn = next(self._turn)
         tries = dict.fromkeys(calls, 0)
-        pending: dict[Any, tuple[int, int]] = {}  # a call's ref -> (shard, replica)
+        pending: dict[Any, tuple[int, int]] = {}  # a call's ref -> (group, replica)
         for s in calls:
             pending.update(self._send(s, turn, calls[s]))
         start = time.monotonic()
@@ -263,14 +195,14 @@ class Router:
         self._penalty[(s, failed)] = time.monotonic() + PENALTY_S
         tries[s] += 1
         if tries[s] >= MAX_ROUNDS:
-            raise ClusterError(f"no replica of shard {s} answered ({problem})")
+            raise ClusterError(f"no replica of shard group {s} answered ({problem})")
         return self._send(s, turn + tries[s], call)
 
     def _send(
         self, s: int, turn: int, call: tuple[str, tuple[Any, ...]]
     ) -> dict[Any, tuple[int, int]]:
-        """Call the shard's replica whose turn it is, passing over penalised ones:
-        {the call's ref: (shard, replica)}."""
+        """Call the group's replica whose turn it is, passing over penalised ones:
+        {the call's ref: (group, replica)}."""
         row = self.replicas[s]
         now = time.monotonic()
         order = [(turn + i) % len(row) for i in range(len(row))]
