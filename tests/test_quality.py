@@ -189,6 +189,15 @@ def test_an_acronym_name_keeps_its_dots() -> None:
     assert names_in("Who fought in Raqqa.") == ["Raqqa"]
 
 
+def test_a_name_neither_opens_on_a_number_nor_runs_past_a_comma() -> None:
+    # A follow-up's "he" once read "8-year-old Fort Worth" and "Webb 51" as people.
+    assert names_in("The 8-year-old Fort Worth girl was rescued.") == ["Fort Worth"]
+    quote = "A jury in Fort Worth convicted Michael Webb, 51, of kidnapping the girl."
+    assert names_in(quote) == ["Fort Worth", "Michael Webb"]
+    assert subject_of("Who kidnapped the girl?", quote).person == "Michael Webb"
+    assert names_in("Did 3M or 7-Eleven fly on Apollo 11?") == ["3M", "7-Eleven", "Apollo 11"]
+
+
 def test_a_quote_holding_two_of_the_question_names_answers(tmp_path: Path) -> None:
     # "study" is in the corpus but not in the answer ("trained"): two names carry it.
     ans = answer(_architects(tmp_path), "Where did Cany Ash and Robert Sakula study?")
@@ -476,3 +485,46 @@ def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
     assert answer(engine, "How much did the harbour tour season total in stops?").answered
     # A result is a score: who beat whom is not one.
     assert not answer(engine, "What was the score of the cup final?").answered
+
+
+def test_a_quote_holding_the_kind_asked_for_has_answered_the_words_that_asked(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Moons of Saturn\n\n"
+        "Titan, with a diameter of 3,200 miles, is the second-biggest moon.\n\n"
+        "The museum ticket for the moon show is priced at $12 for adults.\n\n"
+        "In June 2014, the astronomer Abu Bakr Nuri stood in the observatory.\n\n"
+        "The observatory was wide open to visitors.\n\n"
+        "Two guards were killed at the gate.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    # "wide" and "cost" are not in the quotes; the measure and the sum answer them.
+    wide = answer(engine, "How wide is Titan?")
+    assert wide.answered and "3,200 miles" in wide.quotes[0].text
+    ticket = answer(engine, "How much does the museum ticket cost?")
+    assert ticket.answered and "$12" in ticket.quotes[0].text
+    # A date beside a name does not answer the question's verb: no word of "killed".
+    assert not answer(engine, "When was Abu Bakr Nuri killed?").answered
+
+
+def test_a_day_or_a_year_counts_nothing_and_years_ago_is_no_age(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Rebels Enter Raqqa\n\n"
+        "The rebels broke into Raqqa on June 6 after months of fighting.\n\n"
+        "The singer Mary Lane began writing songs about Raqqa 10 years ago.\n\n"
+        "The old town hall of Raqqa was damaged.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert not answer(engine, "How many rebels broke into Raqqa?").answered
+    assert not answer(engine, "How old is Mary Lane?").answered
+    # "since 2001" still says how long.
+    write(corpus, "b.txt", "Town Radio\n\nThe town radio has served the hospital since 2001.\n")
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    assert answer(engine, "How long has the town radio served the hospital?").answered

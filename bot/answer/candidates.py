@@ -27,7 +27,7 @@ from .features import (
     related_share,
     sentence_terms,
 )
-from .query import Query, name_groups
+from .query import Query, answer_kind, name_groups, part_of_date
 from .settings import AnswerSettings
 
 
@@ -60,6 +60,23 @@ def _predicate(query: Query, stems: frozenset[str]) -> bool:
     them must match."""
     preds = [t for t in query.terms if not t.entity and t.known]
     return not preds or any(t.stem in stems for t in preds)
+
+
+def _answers_cue(ctx: _Context, stems: frozenset[str], typed: bool, has_needed: bool) -> bool:
+    """ "How wide is Titan?" / "Titan, with a diameter of 3,200 miles, ...": a quote that
+    holds the kind of answer asked (a measure, a sum, a score, an age: the kinds the
+    containment gate checks) has answered the words that asked for it, however the page
+    words them. The question's other words still need one match ("When was Baghdadi
+    killed?" is not answered by a date beside his name)."""
+    query = ctx.query
+    if not query.cue or query.answer_type is None:
+        return False
+    if answer_kind(query.answer_type) not in ctx.settings.containment:
+        return False
+    if not typed or (query.needs is not None and not has_needed):
+        return False
+    rest = [t for t in query.terms if not t.entity and t.known and t.stem not in query.cue]
+    return not rest or any(t.stem in stems for t in rest)
 
 
 def known_names(query: Query) -> list[frozenset[str]]:
@@ -118,8 +135,11 @@ def _holds(query: Query, kind: re.Pattern[str] | None, text: str, counted: bool 
     if kind is None:
         return False
     asked = {t.stem for t in query.terms}
+    counts = query.answer_type is not None and answer_kind(query.answer_type) == "number"
     for m in kind.finditer(text):
         if not any(t not in asked for t in sentence_terms(m.group())):
+            continue
+        if counts and part_of_date(text, m.start()):
             continue
         # "How many fighters?" is answered by "2,500 ISIS fighters", not "two districts".
         if (
@@ -252,7 +272,10 @@ def _candidate(
         _on_point(query, seen),
         "predicate" in ctx.settings.off
         or _predicate(query, seen)
-        or ("two_names" not in ctx.settings.off and _two_names(ctx.names, stems)),
+        or ("two_names" not in ctx.settings.off and _two_names(ctx.names, stems))
+        or (
+            "typed_predicate" not in ctx.settings.off and _answers_cue(ctx, seen, typed, has_needed)
+        ),
         typed,
         has_needed and any(_holds(query, query.needs, s.text) for s in win),
         has_needed,

@@ -12,7 +12,10 @@ from ..ingest import tokens
 
 # Small words that may sit inside a name: "Grand al Nuri", "Abu Bakr al-Baghdadi".
 _NAME_PARTICLES = frozenset("al el bin ibn de del der la le van von da di of the".split())
-_CAPITALISED = re.compile(r"^[A-Z0-9][\w'’.-]*$")
+# A name opens on a capital, or on a number that holds one ("3M", "7-Eleven"); a bare
+# number may go on with it ("Apollo 11"), but "8-year-old" and "51" open none.
+_CAPITALISED = re.compile(r"^([A-Z]|\d[\d-]*[A-Z])[\w'’.-]*$")
+_NAME_NUMBER = re.compile(r"^\d+$")
 # A name goes on through a particle joined by a hyphen: "Haider al-Abadi", "Osama bin-Laden".
 _PARTICLE_WORD = re.compile(r"^(al|el|bin|ibn|abu|de|del|van|von|da|di|le|la)-[A-Z][\w'’.-]*$")
 _WORD = re.compile(r"[\w'’.-]+")
@@ -32,7 +35,11 @@ def _names(text: str) -> list[tuple[int, str, str]]:
             continue
         j = i + 1
         while j < len(words):
-            if _CAPITALISED.match(words[j][0]) or _PARTICLE_WORD.match(words[j][0]):
+            gap = text[words[j - 1][1] + len(words[j - 1][0]) : words[j][1]]
+            if gap.strip():
+                break  # "Webb, 51, of": a comma or a bracket ends a name
+            word = words[j][0]
+            if _CAPITALISED.match(word) or _PARTICLE_WORD.match(word) or _NAME_NUMBER.match(word):
                 j += 1
             elif (
                 words[j][0].lower() in _NAME_PARTICLES

@@ -40,6 +40,9 @@ class Query:
     # quote without a number, though a date range answers it): what a later quote must hold.
     needs: re.Pattern[str] | None = None
     counted: str | None = None  # "How many fighters ...": the stem a number must count
+    # The words that name the kind of answer ("wide" in "How wide is Titan?", "cost" in
+    # "How much does it cost?", "score"): a quote holding that kind has answered them.
+    cue: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -119,15 +122,43 @@ def analyze(lexicon: Lexicon, question: str) -> Query:
         _term(lexicon, question, stem, surface, name_words)
         for stem, surface in zip(stems, surfaces, strict=True)
     )
-    kind = answer_type(question)
+    kind, cue = _typed(question)
     needs = None
     if kind is not None and kind.pattern in _NUMERIC:
         needs = kind if kind.pattern in (_DATE, _SCORE) else re.compile(_NUMBER, re.IGNORECASE)
-        if kind.pattern == _AMOUNT and _MONEY_CUE.search(question):
+        money = _MONEY_CUE.search(question) if kind.pattern == _AMOUNT else None
+        if money:
             needs = re.compile(_MONEY, re.IGNORECASE)  # a sum of money, not any number
+            cue |= frozenset(tokens.analyze(money.group()))
     counted = _HOW_MANY.search(question)
     noun = next(iter(tokens.analyze(counted.group(1))), None) if counted else None
-    return Query(question, terms, kind, needs, noun)
+    return Query(question, terms, kind, needs, noun, cue)
+
+
+_MONTH_BEFORE = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+$"
+)
+# Not "by" or "of": "attended by 2000 guests", "a crowd of 2000".
+_YEAR_AFTER = re.compile(
+    r"(?i:\b(in|since|until|till|from|early|late|mid))\s+$|[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*$"
+)
+_NUMBER_AT = re.compile(r"\d[\d,.]*")
+
+
+def part_of_date(text: str, at: int) -> bool:
+    """A figure that is a day or a year ("on June 6", "in 2014") counts nothing: it does
+    not answer "How many extremists ...?" (for counts only: "since 2001" says how long)."""
+    if not text[at : at + 1].isdigit():
+        return False
+    while at > 0 and (text[at - 1].isdigit() or text[at - 1] in ",."):
+        at -= 1  # to the start of the figure
+    figure = _NUMBER_AT.match(text, at)
+    number = figure.group().rstrip(",.") if figure else ""
+    before = text[max(0, at - 16) : at]
+    if _MONTH_BEFORE.search(before) and len(number) <= 2:
+        return True
+    return len(number) == 4 and number[:2] in ("19", "20") and bool(_YEAR_AFTER.search(before))
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+([^\W\d_]+)", re.IGNORECASE)
@@ -162,7 +193,9 @@ _COUNT = (
     r"thousands?|dozens?)"
 )
 _AGE = (
-    rf"\b{_COUNT}[- ](year|month|week|day)s?[- ]old\b|\baged?\s+\d|\b{_COUNT}\s+years\b|"
+    rf"\b{_COUNT}[- ](year|month|week|day)s?[- ]old\b|\baged?\s+\d|"
+    # "850 years" is an age; "10 years ago" / "two years later" is when, not how old.
+    rf"\b{_COUNT}\s+years\b(?!\s+(ago|later|earlier|before|after)\b)|"
     r"\b\d+(st|nd|rd|th)[- ]century\b|\bcentur(y|ies)\b|\b(since|founded|built|established)\b"
 )
 _DURATION = (
@@ -266,8 +299,15 @@ def answer_kind(pattern: re.Pattern[str]) -> str:
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
+    return _typed(question)[0]
+
+
+def _typed(question: str) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """The kind of answer asked for, and the stems of the words that asked it."""
     for cue, pattern in _TYPES:
-        if cue.search(question):
+        found = cue.search(question)
+        if found:
             # Names and places are told by their capitals; numbers and dates are not.
-            return re.compile(pattern, 0 if "A-Z" in pattern else re.IGNORECASE)
-    return None
+            kind = re.compile(pattern, 0 if "A-Z" in pattern else re.IGNORECASE)
+            return kind, frozenset(tokens.analyze(found.group()))
+    return None, frozenset()

@@ -107,7 +107,8 @@ class AnswerSettings:
     max_question_chars: int = MAX_QUESTION_CHARS
     max_top: int = MAX_TOP
     # Rules switched off, by name, to measure what each is worth (`python -m bench.ablate`):
-    # "predicate", "two_names", "lead_in", "later_names", "later_needs", "spelling".
+    # "predicate", "typed_predicate", "two_names", "lead_in", "later_names", "later_needs",
+    # "spelling".
     # Empty in use.
     off: frozenset[str] = frozenset()
 
