@@ -9,9 +9,9 @@ import pytest
 
 from bot.answer.conversation import Conversation
 from bot.answer.followup import Turn, rewrite, subject_of
+from bot.answer.kinds import answer_type
 from bot.answer.names import main_name, names_in
 from bot.answer.pipeline import answer
-from bot.answer.query import answer_type
 from bot.answer.settings import AnswerSettings
 from bot.errors import ConfigError
 from bot.index import morphology
@@ -433,7 +433,7 @@ def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
 
 
 def test_what_is_the_population_asks_for_a_number_but_a_name_does_not(tmp_path: Path) -> None:
-    from bot.answer.query import answer_type
+    from bot.answer.kinds import answer_type
 
     corpus = tmp_path / "c"
     write(

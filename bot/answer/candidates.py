@@ -27,7 +27,8 @@ from .features import (
     related_share,
     sentence_terms,
 )
-from .query import Query, answer_kind, name_groups, part_of_date
+from .kinds import answer_kind, part_of_date
+from .query import Query, name_groups
 from .settings import AnswerSettings
 
 

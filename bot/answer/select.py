@@ -35,7 +35,8 @@ from ..ingest import tokens
 from ..records import DocMeta, Quote, Source
 from .candidates import Candidate
 from .features import evidence_score, sentence_terms
-from .query import Query, answer_kind
+from .kinds import answer_kind
+from .query import Query
 from .settings import AnswerSettings, EvidenceModel
 
 
