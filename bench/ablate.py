@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def variants(base: AnswerSettings) -> dict[str, AnswerSettings]:
     r = base.rank
     off = {name: replace(base, off=frozenset({name})) for name in (
-        "predicate", "two_names", "lead_in", "later_names", "later_needs", "spelling",
+        "predicate", "typed_predicate", "two_names", "lead_in", "later_names", "later_needs",
+        "spelling",
     )}  # fmt: skip
     return {
         "in use": base,
