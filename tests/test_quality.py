@@ -528,3 +528,14 @@ def test_a_day_or_a_year_counts_nothing_and_years_ago_is_no_age(tmp_path: Path) 
     write(corpus, "b.txt", "Town Radio\n\nThe town radio has served the hospital since 2001.\n")
     engine = open_engine(corpus, tmp_path / "i", quiet)
     assert answer(engine, "How long has the town radio served the hospital?").answered
+
+
+def test_what_someone_said_is_answered_by_what_they_said(bundled_engine: Engine) -> None:
+    # Each question's words are as much in a sentence that only names the speaker
+    # ("Haider Al Abadi hailed the recapture ..."): the one reporting speech comes first.
+    said = answer(bundled_engine, "What did Haider al-Abadi say on Twitter?")
+    assert "fake Daesh state" in said.quotes[0].text
+    officials = answer(
+        bundled_engine, "What did U.S. officials say about the destruction of the mosque?"
+    )
+    assert "great treasures" in officials.quotes[0].text

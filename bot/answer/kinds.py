@@ -101,11 +101,22 @@ _MONEY_CUE = re.compile(
 )
 # A result: "What was the score of the game?" is answered by "lost 24-17", not "in 2019".
 _SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
+# "What did X say / tweet / call ...?" asks for words someone said: a quotation, or a
+# sentence that reports speech. A ranking cue only, never a gate (a summary answers too).
+_SPEECH = r"[“\"][^”\"]{8,}[”\"]|\b(said|says|told|tweeted|wrote|added|stated|according to)\b"
 _WHAT_IS_THE = r"^\s*what (is|was|are|were|will be) (the|its|their|his|her) (\w+ )?"
 _TYPES = (
     (
         re.compile(r"\b(what|which) (was|is|were|are) the (final )?scores?\b|\bwhat score\b", re.I),
         _SCORE,
+    ),
+    (
+        re.compile(
+            r"^\s*what (did|does|do|has|have|had|will|would)\b(?=.*\b(say|tell|call|tweet|"
+            r"write|announce|declare|warn|claim|admit|promise|post)\b)",
+            re.I,
+        ),
+        _SPEECH,
     ),
     (re.compile(r"\bhow old\b", re.I), _AGE),
     (re.compile(r"\bhow long\b", re.I), _DURATION),
@@ -161,6 +172,7 @@ _KINDS = {
     _SCORE: "score",
     _MEASURE: "measure",
     _FREQUENCY: "frequency",
+    _SPEECH: "speech",
     _NAME: "name",
     _PLACE: "place",
 }
