@@ -539,3 +539,17 @@ def test_what_someone_said_is_answered_by_what_they_said(bundled_engine: Engine)
         bundled_engine, "What did U.S. officials say about the destruction of the mosque?"
     )
     assert "great treasures" in officials.quotes[0].text
+
+
+def test_one_of_a_unit_written_in_words_is_an_amount(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.txt",
+        "Rebels Lose Ground\n\n"
+        "The rebels now hold less than a square mile of territory in the city.\n\n"
+        "The rebels once held territory across the whole region.\n",
+    )
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    held = answer(engine, "How much territory do the rebels hold?")
+    assert held.answered and "a square mile" in held.quotes[0].text

@@ -42,7 +42,10 @@ def part_of_date(text: str, at: int) -> bool:
 _NUMBER = (
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|dozens?|hundreds?|thousands?|millions?|billions?|half|"
-    r"percent|per cent)\b"
+    r"percent|per cent)\b|"
+    # one of a unit, in words: "less than a square mile" says how much territory
+    r"\b(a|an)\s+((square|cubic)\s+)?(mile|kilomet(er|re)|acre|hectare|met(er|re)|foot|yard|"
+    r"inch|ton|tonne|gallon|lit(er|re)|pound|kilo(gram)?)\b"
 )
 # A year is four digits (or a number with BC / AD): a three-digit number is a count or a
 # model ("2,500 fighters", "the first 787") far more often than a year in news. A month
