@@ -21,6 +21,12 @@ from bot.retrieval import Engine
 from .conftest import ROOT, quiet, write
 
 
+def _one_article(tmp_path: Path, text: str) -> Engine:
+    """An engine over a corpus of one article, `text` (title, blank line, paragraphs)."""
+    write(tmp_path / "c", "a.txt", text)
+    return open_engine(tmp_path / "c", tmp_path / "i", quiet)
+
+
 # -- spelling neighbours ------------------------------------------------------------------
 def test_a_misspelt_name_is_read_as_the_corpus_spelling(tiny_engine: Engine) -> None:
     ans = answer(tiny_engine, "What did Mayor Elen Park say about the cost?")
@@ -490,10 +496,8 @@ def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
 def test_a_quote_holding_the_kind_asked_for_has_answered_the_words_that_asked(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Moons of Saturn\n\n"
         "Titan, with a diameter of 3,200 miles, is the second-biggest moon.\n\n"
         "The museum ticket for the moon show is priced at $12 for adults.\n\n"
@@ -501,7 +505,6 @@ def test_a_quote_holding_the_kind_asked_for_has_answered_the_words_that_asked(
         "The observatory was wide open to visitors.\n\n"
         "Two guards were killed at the gate.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     # "wide" and "cost" are not in the quotes; the measure and the sum answer them.
     wide = answer(engine, "How wide is Titan?")
     assert wide.answered and "3,200 miles" in wide.quotes[0].text
@@ -512,22 +515,20 @@ def test_a_quote_holding_the_kind_asked_for_has_answered_the_words_that_asked(
 
 
 def test_a_day_or_a_year_counts_nothing_and_years_ago_is_no_age(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Rebels Enter Raqqa\n\n"
         "The rebels broke into Raqqa on June 6 after months of fighting.\n\n"
         "The singer Mary Lane began writing songs about Raqqa 10 years ago.\n\n"
         "The old town hall of Raqqa was damaged.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     assert not answer(engine, "How many rebels broke into Raqqa?").answered
     assert not answer(engine, "How old is Mary Lane?").answered
     # "since 2001" still says how long.
-    write(corpus, "b.txt", "Town Radio\n\nThe town radio has served the hospital since 2001.\n")
-    engine = open_engine(corpus, tmp_path / "i", quiet)
-    assert answer(engine, "How long has the town radio served the hospital?").answered
+    radio = _one_article(
+        tmp_path / "r", "Town Radio\n\nThe radio has served the hospital since 2001.\n"
+    )
+    assert answer(radio, "How long has the radio served the hospital?").answered
 
 
 def test_what_someone_said_is_answered_by_what_they_said(bundled_engine: Engine) -> None:
@@ -542,14 +543,11 @@ def test_what_someone_said_is_answered_by_what_they_said(bundled_engine: Engine)
 
 
 def test_one_of_a_unit_written_in_words_is_an_amount(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Rebels Lose Ground\n\n"
         "The rebels now hold less than a square mile of territory in the city.\n\n"
         "The rebels once held territory across the whole region.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     held = answer(engine, "How much territory do the rebels hold?")
     assert held.answered and "a square mile" in held.quotes[0].text
