@@ -38,7 +38,8 @@ def part_of_date(text: str, at: int) -> bool:
 
 
 # Answer-type cues: what kind of words the answer holds, for any English news or
-# reference text. They only add a bonus to a sentence; they never select one alone.
+# reference text. A sentence holding its kind gets a ranking bonus; for the kinds in
+# `AnswerSettings.containment` a quote without it is passed over (select.contains).
 _NUMBER = (
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|dozens?|hundreds?|thousands?|millions?|billions?|half|"
