@@ -64,7 +64,7 @@ class ChatSession:
             return None
         if text.startswith("/") or text.lower() in ("help", "quit", "exit", "sources", "clear"):
             return self.live.call(lambda _: self._command(text.lstrip("/")))
-        notice = self._refresh()
+        _, notice = self._refresh()
         try:
             self.last = self.live.call(lambda _: self.conversation.ask(text, top=self.top))
         except QuestionError as exc:
@@ -72,20 +72,17 @@ class ChatSession:
         answer = answer_text(self.last)
         return Text.assemble(notice, "\n", answer) if notice else answer
 
-    def _refresh(self, force: bool = False) -> Text | None:
-        """New or changed articles: the next answer comes from a rebuilt index. A rebuild
-        that fails is a notice; the chat goes on with the index it has."""
+    def _refresh(self, force: bool = False) -> tuple[bool, Text | None]:
+        """New or changed articles: the next answer comes from a rebuilt index. Whether a
+        new index was swapped in, and the notice to show. A rebuild that fails is a
+        notice; the chat goes on with the index it has."""
         try:
-            return (
-                Text(f"(reloaded: {len(self.engine.documents)} articles)", style="dim")
-                if self.live.refresh(force)
-                else None
-            )
+            if not self.live.refresh(force):
+                return False, None
         except BotError as exc:
-            return Text(
-                f"(could not rebuild the index: {exc}; answering from the one before)\n",
-                style="yellow",
-            )
+            notice = f"(could not rebuild the index: {exc}; answering from the one before)"
+            return False, Text(notice, style="yellow")
+        return True, Text(f"(reloaded: {len(self.engine.documents)} articles)", style="dim")
 
     def _command(self, text: str) -> Text | str | None:
         name, _, arg = text.partition(" ")
@@ -104,11 +101,10 @@ class ChatSession:
         if name == "show":
             return self._show(arg.strip())
         if name == "reload":
-            notice = self._refresh(force=True)
-            if notice is None:
-                return Text("(the index is up to date with the articles)", style="dim")
-            self.last = None  # its /show numbers point into the old index
-            return notice
+            swapped, notice = self._refresh(force=True)
+            if swapped:
+                self.last = None  # its /show numbers point into the old index
+            return notice or Text("(the index is up to date with the articles)", style="dim")
         return Text(f"Unknown command /{name}. Type /help for the list.", style="yellow")
 
     def _show(self, arg: str) -> Text:
