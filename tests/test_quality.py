@@ -131,43 +131,34 @@ def test_a_damaged_thesaurus_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_synonym_answers_in_another_word(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Town Under Siege\n\n"
         "Rebel fighters surrounded the town of Kessa on Monday.\n\n"
         "Aid groups reached the town of Kessa by road on Tuesday.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     ans = answer(engine, "Who encircled the town of Kessa?")
     assert ans.answered and "surrounded" in ans.quotes[0].text
     assert "surround" in engine.lexicon.relatives("encircl")
 
 
 def test_relatives_of_a_question_word_come_from_the_index(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Shooting\n\nTwo gunmen opened fire. A spokesman spoke. The gun was found.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     relatives = engine.lexicon.relatives
     assert relatives("gun") == {"gunmen"} and relatives("gunmen") == {"gun"}
     assert "spokesman" in relatives("speak")
 
 
 def test_a_derivation_of_the_question_word_counts_as_evidence(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "River Bridge News\n\n"
         "Engineers reported that the old river bridge reopened on Monday.\n\n"
         "Officials reported that the flood destroyed the old river bridge.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     question = "Who reported the destruction of the old river bridge?"
     assert "destroyed" in answer(engine, question).quotes[0].text
     without = AnswerSettings(relative_credit=0.0)  # the same without relatives
@@ -408,29 +399,23 @@ def test_how_questions_ask_for_a_number_of_a_kind(question: str, holds: str, lac
 
 
 def test_an_age_answers_how_old_before_a_date(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Old Stone Bridge\n\n"
         "The old stone bridge opened to traffic on June 3, 1901, the town's records show.\n\n"
         "The stone bridge, now 120 years old, was repaired.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     assert "120 years old" in answer(engine, "How old is the stone bridge?").quotes[0].text
 
 
 # -- answer containment ----------------------------------------------------------------------
 def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "River Festival Tickets\n\n"
         "Tickets for the river festival go on sale at the town hall this week.\n\n"
         "The river festival draws large crowds to the old harbour every summer.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     question = "How much do tickets for the river festival cost?"
     assert not answer(engine, question).answered  # on the topic, but no amount: declined
     loose = answer(engine, question, settings=AnswerSettings(containment=frozenset()))
@@ -439,32 +424,24 @@ def test_a_quote_must_hold_what_the_question_asks_for(tmp_path: Path) -> None:
 
 
 def test_what_is_the_population_asks_for_a_number_but_a_name_does_not(tmp_path: Path) -> None:
-    from bot.answer.kinds import answer_type
-
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Valley Towns Grow\n\n"
         "Riverton has a population of 12,000 after the new mill opened.\n\n"
         "The population of Lakeside grew quickly after the war.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     assert "12,000" in answer(engine, "What is the population of Riverton?").quotes[0].text
     assert not answer(engine, "What is the population of Lakeside?").answered  # no number
     assert answer_type("What is the Population Mobilization Force?") is None  # a name
 
 
 def test_a_date_is_a_year_or_a_day_not_any_three_digit_number(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Ferry Line News\n\n"
         "The ferry line opened with 2,500 passengers and its new 737 dock.\n\n"
         "The harbour hearing is set for Feb. 14 at the town hall.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     assert not answer(engine, "When did the ferry line open?").answered  # counts, no date
     hearing = answer(engine, "When is the harbour hearing?")
     assert hearing.answered and "Feb. 14" in hearing.quotes[0].text
@@ -473,16 +450,13 @@ def test_a_date_is_a_year_or_a_day_not_any_three_digit_number(tmp_path: Path) ->
 def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "c"
-    write(
-        corpus,
-        "a.txt",
+    engine = _one_article(
+        tmp_path,
         "Harbour Tour Returns\n\n"
         "The harbour tour returns for its 50th season in 2020 with 12 stops.\n\n"
         "The Riverton Rovers beat the Lakeside Lions in the cup final on Sunday.\n\n"
         "The town spent $2 million on the new pier.\n",
     )
-    engine = open_engine(corpus, tmp_path / "i", quiet)
     # Numbers, but no price: the tour's cost is not in the article.
     assert not answer(engine, "How much does the harbour tour cost?").answered
     pier = answer(engine, "How much did the town spend on the new pier?")
