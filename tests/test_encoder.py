@@ -165,3 +165,20 @@ def test_a_damaged_install_is_one_line_and_exit_1(
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1].startswith("error: the sentence encoder's weights")
     assert "reinstall newsqa" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_model_warmed_in_the_background_answers_alike_and_still_reports_damage(
+    tmp_path: Path,
+) -> None:
+    # `python -m bot ask` starts loading the model while it opens the index (warm).
+    warmed = MiniLM()
+    warmed.warm()
+    warmed.warm()  # once is enough; a second call starts nothing
+    texts = ["Who destroyed the mosque?", "ISIS blew up the mosque."]
+    assert np.allclose(warmed.encode(texts), MiniLM().encode(texts), atol=1e-6)
+    bad = tmp_path / "model.onnx"
+    bad.write_bytes(model_file().read_bytes()[:1000])
+    damaged = MiniLM(model=bad)
+    damaged.warm()  # fails in the background, silently ...
+    with pytest.raises(ConfigError, match=r"damaged.*reinstall newsqa"):
+        damaged.encode(["x"])  # ... and the first encode says so, on the thread that asked

@@ -18,6 +18,7 @@ back silently to words only (`--lexical` does that, on purpose).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -51,6 +52,7 @@ class MiniLM:
         self.model = model  # the weights file (default: where their package installed it)
         self._lock = threading.Lock()
         self._loaded: tuple[Any, Any] | None = None
+        self._warming: threading.Thread | None = None
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -73,6 +75,32 @@ class MiniLM:
             rows = order[lo : lo + BATCH]
             out[rows] = _run(session, tokenizer, [texts[i] for i in rows])
         return out
+
+    def warm(self) -> None:
+        """Start loading the model in the background, so that loading it (0.3 s, mostly
+        onnxruntime making its session, which lets go of the GIL) overlaps with opening
+        the index on another core: `python -m bot ask` answers sooner (bench.embed).
+        Idempotent. A failure is not reported here: the first `encode` loads again and
+        raises it, on the thread that asked."""
+        try:
+            # Imported here, on the calling thread: numpy's C extension imported by two
+            # threads at once fails ("partially initialized module").
+            import numpy  # noqa: F401
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+        except ImportError:
+            return  # the first encode reports the missing runtime, as one line
+        with self._lock:
+            if self._loaded is not None or self._warming is not None:
+                return
+            # Not a daemon: an early exit waits for the load rather than tearing the
+            # interpreter down under onnxruntime.
+            self._warming = threading.Thread(target=self._warm, name="newsqa-encoder-load")
+            self._warming.start()
+
+    def _warm(self) -> None:
+        with contextlib.suppress(Exception):  # raised again by the first encode
+            self._load()
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:

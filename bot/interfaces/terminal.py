@@ -72,12 +72,16 @@ class Where:
     cluster: str | None = None  # a Ray head's host:port: serve the sharded index there
 
     def encoder(self) -> Encoder | None:
-        """The sentence encoder, unless lexical (loaded lazily, on its first use)."""
+        """The sentence encoder, unless lexical. Every command that asks for it uses it
+        soon (to embed a question or a build's sentences), so its model starts loading
+        now, in the background, while the index is opened."""
         if self.lexical:
             return None
         from ..encoder.minilm import MiniLM
 
-        return MiniLM()
+        encoder = MiniLM()
+        encoder.warm()
+        return encoder
 
 
 def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
