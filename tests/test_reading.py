@@ -28,6 +28,34 @@ search that drew forty candidates from across the region.</p>
 pier, which reopened last spring.</p></article></body></html>"""
 
 
+# A blog's paragraphs as <div><span> with the source's own line wrapping inside them
+# (trafilatura keeps those line breaks in its text; a browser shows a space).
+WRAPPED = """<html><head><title>Ferry Chief Named | Riverside Gazette</title></head><body>
+<div class="post-body">
+<div><span style="font-family: Arial;"><span style="font-size: small;">Island Ferries named
+Ana Ruiz as its new chief executive on Tuesday, after a six-month
+search that drew forty candidates from across the region.</span></span></div>
+<div><span style="font-family: Arial;"><span style="font-size: small;">Ruiz ran the harbour
+authority for nine years and oversaw the rebuilding of the north
+ pier, which reopened last spring.</span></span></div>
+</div></body></html>"""
+
+
+def test_a_paragraph_the_page_source_wraps_is_one_paragraph(tmp_path: Path) -> None:
+    # Each source line used to be a paragraph of its own: a quote was half a sentence.
+    text = read_html(WRAPPED)[0]
+    assert "on Tuesday, after a six-month search that drew forty candidates" in text
+    assert "the north pier, which reopened" in text
+    corpus = tmp_path / "c"
+    write(corpus, "ferry.html", WRAPPED)
+    engine = open_engine(corpus, tmp_path / "i", quiet)
+    ans = answer(engine, "How many candidates did the search draw?")
+    assert ans.answered and ans.quotes[0].text == (
+        "Island Ferries named Ana Ruiz as its new chief executive on Tuesday, after a "
+        "six-month search that drew forty candidates from across the region."
+    )
+
+
 def test_citations_have_a_link_from_the_pages_canonical_url(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     write(corpus, "ferry.html", PAGE)

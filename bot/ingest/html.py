@@ -52,7 +52,8 @@ def read_html(markup: str) -> tuple[str, Found, list[str], dict[str, str]]:
         raise ValueError(f"took over {PAGE_SECONDS} s to extract: skipped") from exc
     if doc is None or not (doc.get("text") or "").strip():
         return html_to_text(markup), Found(), notes, html_roles(markup, None)
-    text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in doc["text"].splitlines()))
+    lines = _unwrapped(doc.get("body"), doc["text"]).splitlines()
+    text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in lines))
     site = publisher_name(doc.get("sitename"), notes, doc.get("hostname"))
     found = Found(
         title=clip(strip_site(doc.get("title"), site, doc.get("hostname")), "title", notes),
@@ -111,6 +112,30 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# A line break in a page's source text is a space to a browser: a sentence the HTML
+# wraps over two lines ("who in 2008, won the\nAfrica Movie Academy Award") is one.
+_SOURCE_WRAP = re.compile(r"\s*\n\s*")
+
+
+def _unwrapped(body: Any, text: str) -> str:
+    """trafilatura's text, one line per block of its body tree (a paragraph, a heading,
+    an item, a `<br>`), without the line breaks of the page's source inside a block:
+    its own text keeps them, and each line here becomes a paragraph."""
+    if body is None:
+        return text
+    from copy import deepcopy
+
+    from trafilatura.xml import xmltotxt
+
+    tree = deepcopy(body)  # the roles are read from the body as trafilatura left it
+    for el in tree.iter():
+        if el.text:
+            el.text = _SOURCE_WRAP.sub(" ", el.text)
+        if el.tail:
+            el.tail = _SOURCE_WRAP.sub(" ", el.tail)
+    return xmltotxt(tree, include_formatting=False) or text
 
 
 def _trafilatura(markup: str) -> dict[str, Any] | None:
