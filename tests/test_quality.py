@@ -467,6 +467,21 @@ def test_a_price_question_needs_a_sum_of_money_and_a_score_question_a_score(
     assert not answer(engine, "What was the score of the cup final?").answered
 
 
+def test_a_sum_per_period_is_answered_by_a_sum_per_period(tmp_path: Path) -> None:
+    engine = _one_article(
+        tmp_path,
+        "Striker Signs for Rovers\n\n"
+        "The Riverton Rovers paid a record fee of $40 million to sign the striker Ana Cole.\n\n"
+        "The club's streaming pass costs $9.99 a month for members.\n",
+    )
+    # The fee is a sum of money, but not her weekly wage: the article never says it.
+    assert not answer(engine, "How much will Ana Cole earn a week at the Rovers?").answered
+    monthly = answer(engine, "How much does the club's streaming pass cost a month?")
+    assert monthly.answered and "$9.99 a month" in monthly.quotes[0].text
+    fee = answer(engine, "How much did the Rovers pay to sign Ana Cole?")
+    assert fee.answered and "$40 million" in fee.quotes[0].text
+
+
 def test_a_quote_holding_the_kind_asked_for_has_answered_the_words_that_asked(
     tmp_path: Path,
 ) -> None:

@@ -103,6 +103,15 @@ _MONEY_CUE = re.compile(
     r"owed|sell|sells|sold|buy|buys|bought|money|cash|budget|fund|funds|funding|raise|raised)\b",
     re.IGNORECASE,
 )
+# A sum per period: "How much is the subscription a month?" is answered by "$9.99
+# monthly", not by the $129 a bundle costs once; "How much will he earn a week?" not by
+# his transfer fee.
+_PERIOD = r"(year|month|week|day|night|hour|season|game|match|episode|head|person)"
+_RATE = (
+    rf"\b(per|a|an|each|every)[\s-]+{_PERIOD}\b|\b(annual(ly)?|yearly|monthly|weekly|daily|"
+    r"nightly|hourly)\b|/\s?(year|yr|month|mo|week|wk|day|hour|hr)\b"
+)
+_RATE_CUE = re.compile(_RATE, re.IGNORECASE)
 # A result: "What was the score of the game?" is answered by "lost 24-17", not "in 2019".
 _SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
 # "What did X say / tweet / call ...?" asks for words someone said: a quotation, or a
@@ -216,4 +225,16 @@ def asked_for(
         if money:
             needs = re.compile(_MONEY, re.IGNORECASE)  # a sum of money, not any number
             cue |= frozenset(tokens.analyze(money.group()))
+        rate = _RATE_CUE.search(question) if kind.pattern == _AMOUNT else None
+        if rate:
+            needs = _per_period(needs)
+            cue |= frozenset(tokens.analyze(rate.group()))
     return kind, needs, cue
+
+
+def _per_period(amount: re.Pattern[str]) -> re.Pattern[str]:
+    """An amount with a period beside it, on either side, within its sentence ("$9.99
+    monthly", "a monthly fee of $9.99")."""
+    a, r = amount.pattern, _RATE
+    gap = r"(?:[^.!?]|\.(?=\d)){0,60}?"  # not past the sentence's end; "$6.99" goes on
+    return re.compile(rf"(?:{a}){gap}(?:{r})|(?:{r}){gap}(?:{a})", re.IGNORECASE)
