@@ -35,6 +35,11 @@ pytest.importorskip("ray")
 
 pytestmark = pytest.mark.cluster
 NODE = {"node_ip_address": "127.0.0.1", "include_dashboard": False, "num_cpus": 1}
+WIRE = (
+    "“Baghouz is free and the military victory against Daesh has been achieved,” Mustafa Bali, "
+    "a spokesman for the Kurdish-led Syrian Democratic Forces (SDF), tweeted, referring to the "
+    "group by its Arabic acronym."
+)
 QUESTIONS = [
     json.loads(line)["question"]
     for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -147,19 +152,29 @@ def test_with_the_sentence_encoder_the_cluster_answers_as_the_local_index(
     cluster: Any, tmp_path: Path
 ) -> None:
     # Embedding runs in one actor per node; the vectors, hence every cosine, are the ones
-    # a local build makes.
+    # a local build makes. A sixth article repeats a sentence of another (wire copy).
     from bot.cluster.opening import build_on_cluster, open_cluster
     from bot.encoder.minilm import MiniLM
+    from bot.index.local import LocalRetriever
 
-    encoder = MiniLM()
-    report = build_on_cluster(
-        cluster.address, BUNDLED, tmp_path / "c", 4, 2, quiet, encoder=encoder
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, corpus)
+    (corpus / "wire.txt").write_text(
+        f"Syria Victory Declared\n\n{WIRE} The announcement came on Saturday.\n", encoding="utf-8"
     )
-    assert any("sentences/s" in note for note in report.notes)
-    sharded = open_cluster(cluster.address, BUNDLED, tmp_path / "c", quiet, encoder=encoder)
-    local = open_engine(BUNDLED, tmp_path / "l", quiet, encoder=encoder)
+    encoder = MiniLM()
+    report = build_on_cluster(cluster.address, corpus, tmp_path / "c", 4, 2, quiet, encoder=encoder)
+    sharded = open_cluster(cluster.address, corpus, tmp_path / "c", quiet, encoder=encoder)
+    local = open_engine(corpus, tmp_path / "l", quiet, encoder=encoder)
     for q in QUESTIONS:
         assert answer_to_json(answer(sharded, q)) == answer_to_json(answer(local, q)), q
+    data = local.retriever.data if isinstance(local.retriever, LocalRetriever) else None
+    assert data is not None
+    texts = [data.sentence_text(i) for i in range(data.n_sentences)]
+    assert texts.count(WIRE) == 2
+    # "embedding: node 1a2b3c4d 57 sentences, 80 sentences/s": the repeat embedded once.
+    embedded = [int(n.split()[3]) for n in report.notes if n.endswith("sentences/s")]
+    assert embedded and sum(embedded) == len(set(texts))
 
 
 def test_a_node_killed_mid_stream_costs_no_answer(

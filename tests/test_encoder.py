@@ -69,6 +69,21 @@ def test_adding_one_article_embeds_only_its_sentences(tiny_corpus: Path, tmp_pat
     assert answer(engine, "When did the ferry resume service?").answered
 
 
+def test_a_sentence_two_articles_share_is_embedded_once(tmp_path: Path) -> None:
+    wire = "The ferry resumed service on Monday after repairs to the north pier."
+    write(tmp_path / "c", "gazette.txt", f"Ferry Back\n\n{wire} Riders cheered.\n")
+    write(tmp_path / "c", "herald.txt", f"Ferry Returns\n\n{wire} Tickets sold out.\n")
+    counting = HashEncoder()
+    engine = open_engine(tmp_path / "c", tmp_path / "i", quiet, encoder=counting)
+    data = cast(LocalRetriever, engine.retriever).data
+    texts = [data.sentence_text(i) for i in range(data.n_sentences)]
+    assert texts.count(wire) == 2
+    assert sum(counting.calls) == len(set(texts))  # the shared sentence once
+    first, second = (i for i, t in enumerate(texts) if t == wire)
+    assert data.sent_vec is not None and (data.sent_vec[first] == data.sent_vec[second]).all()
+    assert answer(engine, "When did the ferry resume service?").answered
+
+
 def test_a_lexical_index_is_rebuilt_when_vectors_are_wanted_and_not_the_reverse(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:

@@ -47,6 +47,11 @@ def embed_on_nodes(
 ) -> NDArray[np.float16]:
     """Unit vectors of `texts`, in chunks spread over one embedding actor per node; each
     node's sentences/s goes into the report's notes."""
+    unique = list(dict.fromkeys(texts))  # a repeated sentence (wire copy) is embedded once
+    if len(unique) < len(texts):
+        row = {text: i for i, text in enumerate(unique)}
+        vectors = embed_on_nodes(unique, encoder, progress, report)
+        return vectors[np.fromiter((row[t] for t in texts), np.int64, len(texts))]
     import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 

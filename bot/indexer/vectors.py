@@ -68,18 +68,23 @@ def embed_sentences(
     keys = digests(texts, settings)
     known, cached = _live_vectors(index_dir, settings)
     out = np.zeros((len(texts), int(settings["dim"])), dtype=np.float16)
-    missing = []
+    # Rows of each sentence not in the live build, by its key: a sentence that appears
+    # more than once (one wire story in several outlets, a recurring line) is embedded once.
+    missing: dict[bytes, list[int]] = {}
     for i, k in enumerate(keys):
         row = known.get(bytes(k))
         if row is None:
-            missing.append(i)
+            missing.setdefault(bytes(k), []).append(i)
         else:
             out[i] = cached[row]
-    progress("embedding", 0, len(missing))
-    for lo in range(0, len(missing), CHUNK):
-        rows = missing[lo : lo + CHUNK]
-        out[rows] = encoder.encode([texts[i] for i in rows]).astype(np.float16)
-        progress("embedding", min(lo + CHUNK, len(missing)), len(missing))
+    todo = list(missing.values())
+    progress("embedding", 0, len(todo))
+    for lo in range(0, len(todo), CHUNK):
+        groups = todo[lo : lo + CHUNK]
+        vectors = encoder.encode([texts[rows[0]] for rows in groups]).astype(np.float16)
+        for rows, vector in zip(groups, vectors, strict=True):
+            out[rows] = vector
+        progress("embedding", min(lo + CHUNK, len(todo)), len(todo))
     return out, keys
 
 
