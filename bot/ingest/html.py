@@ -4,9 +4,10 @@ trafilatura (the measured leader on the article-extraction benchmark in
 `../shared/articles-html`, see bench/extract.py) keeps the article body and drops the
 page's boilerplate; its metadata gives the title, the site name (the publisher), the
 publication date and the author (the byline). The title loses its site suffix
-("… | Riverside Gazette - Local News"). Paragraphs are separated by blank lines. Pages
-trafilatura finds no article in (a bare fragment) go through a plain HTML-to-text pass,
-in which inline tags never glue words together.
+("… | Riverside Gazette - Local News"). Paragraphs are separated by blank lines: one per
+block of trafilatura's body (a paragraph, a heading, an item), its source's own line
+wrapping undone. Pages trafilatura finds no article in (a bare fragment) go through a
+plain HTML-to-text pass, in which inline tags never glue words together.
 """
 
 from __future__ import annotations
