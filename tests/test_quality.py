@@ -52,6 +52,21 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
     assert not ans.answered and "They never mention Turkish" in (ans.message or "")
 
 
+def test_an_acronym_the_corpus_spells_out_is_no_unknown_name(tmp_path: Path) -> None:
+    engine = _one_article(
+        tmp_path,
+        "Beach Landings Remembered\n\n"
+        "The Allied invasion of Normandy during World War II began on June 6, 1944, with "
+        "landings on five beaches.\n",
+    )
+    ans = answer(engine, "When did the Allied invasion of Normandy in WWII begin?")
+    assert ans.answered and "June 6, 1944" in ans.quotes[0].text
+    # The evidence bar still decides, and an unknown name is still named.
+    assert answer(engine, "When did WWII end?").message == "The articles don't say."
+    ike = answer(engine, "When did the Allied invasion of Normandy begin under Eisenhower?")
+    assert ike.message == "The articles don't say. They never mention Eisenhower."
+
+
 def test_an_opening_word_the_corpus_never_uses_is_only_a_word(tmp_path: Path) -> None:
     """The opening-name rule was deleted (its ablation row cost nothing with the encoder,
     docs/quality.md): an unknown capitalised first word is weighed like any word, and
