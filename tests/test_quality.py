@@ -52,6 +52,29 @@ def test_a_different_first_letter_is_not_a_typo(tmp_path: Path) -> None:
     assert not ans.answered and "They never mention Turkish" in (ans.message or "")
 
 
+def test_a_name_misspelt_two_letters_off_is_read_right_beside_its_other_word(
+    tmp_path: Path,
+) -> None:
+    engine = _one_article(
+        tmp_path,
+        "Empire Builder\n\n"
+        "Genghis Khan founded the Mongol Empire in 1206 after uniting the steppe tribes.\n\n"
+        "The Grand Council met in Karakorum.\n",
+    )
+    # "Ghengis" is two edits from "Genghis": beside "Khan", as the corpus writes it, a fix.
+    ans = answer(engine, "When did Ghengis Khan found the Mongol Empire?")
+    assert (
+        ans.answered and ans.resolved_question == "When did Genghis Khan found the Mongol Empire?"
+    )
+    # Alone, two edits are only a suggestion ...
+    alone = answer(engine, "When did Ghengis found the Mongol Empire?")
+    assert alone.message == (
+        "The articles don't say. They never mention Ghengis. Did you mean Genghis?"
+    )
+    # ... and a name with no word of its own beside it in the corpus stays unknown.
+    assert not answer(engine, "Where did Ghandi meet the Council?").answered
+
+
 def test_an_acronym_the_corpus_spells_out_is_no_unknown_name(tmp_path: Path) -> None:
     engine = _one_article(
         tmp_path,

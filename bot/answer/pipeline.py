@@ -3,7 +3,8 @@
     question -> standalone question (a follow-up is rewritten with the conversation's
                 subject: followup.py)
              -> content terms weighted by sentence IDF; unknown names checked against
-                spelling neighbours in the vocabulary (Lexicon.neighbour)
+                spelling neighbours in the vocabulary (Lexicon.neighbour; a farther one
+                counts when the corpus writes it beside the rest of the name)
              -> top passages (Retriever.search), each with its sentences and article
              -> candidate quotes scored from the sentence, its passage, proximity and
                 answer-type cues (candidates.py)
@@ -12,12 +13,14 @@
 Evidence, not a single retrieval score, decides whether to answer: the share of the
 question's weight a quote and its passage hold. A question whose rare words the corpus
 never uses ("capital of France") cannot reach the bar, however well its common words
-match; a name the corpus never uses declines at once. Only the `Retriever` and `Lexicon`
+match; a name the corpus never uses declines at once (not an acronym, which the corpus
+may spell out). Only the `Retriever` and `Lexicon`
 protocols are used (bot/retrieval.py), so any backend behind them answers the same way.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Sequence
@@ -29,7 +32,7 @@ from ..records import Answer
 from ..retrieval import Engine, Retriever
 from .candidates import score_candidates
 from .followup import Turn, rewrite
-from .query import NO_WORDS, Query, analyze, validate
+from .query import NO_WORDS, Query, analyze, name_groups, validate
 from .select import cite, select
 from .settings import DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP, AnswerSettings, default_settings
 
@@ -116,7 +119,7 @@ def correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
         word = surface(engine.retriever, found.term)
         if t.surface[:1].isupper():  # "Councel voted ..." reads "Council voted ..."
             word = word[:1].upper() + word[1:]
-        if not found.close:
+        if not found.close and not _written_beside(engine, found.term, _partners(query, t.stem)):
             near.append(word)
             continue
         text = re.sub(rf"(?<!\w){re.escape(t.surface)}(?!\w)", word, text, count=1)
@@ -133,6 +136,30 @@ def correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
 # possessive at most. Measured: SQuAD answerable declined 3.85 -> 3.55 %, negatives
 # declined unchanged (docs/quality.md, sixth round).
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z0-9](s|'s|’s)?$")
+
+
+def _partners(query: Query, stem: str) -> frozenset[str]:
+    """The other words of the question's name that holds `stem` ("khan" for "ghengi" in
+    "Ghengis Khan"), those the corpus knows."""
+    groups = [g - {stem} for g in name_groups(query.text) if stem in g]
+    known = {t.stem for t in query.terms if t.known}
+    return frozenset().union(*groups) & known
+
+
+def _written_beside(engine: Engine, candidate: str, partners: frozenset[str]) -> bool:
+    """A spelling farther than a correction still is one when the corpus writes it right
+    beside another word of the same name: "Ghengis Khan" (two edits) is "Genghis Khan",
+    while "Ghandi" alone stays a suggestion. One search, only for a name the corpus never
+    uses."""
+    if not partners:
+        return False
+    for hit in engine.retriever.search([candidate, *sorted(partners)], 5):
+        for sent in hit.sentences:
+            stems = [stem for stem, _, _ in tokens.spans(sent.text)]
+            for a, b in itertools.pairwise(stems):
+                if candidate in (a, b) and ({a, b} - {candidate}) & partners:
+                    return True
+    return False
 
 
 def surface(retriever: Retriever, stem: str) -> str:
