@@ -60,13 +60,7 @@ def answer(
         raise QuestionError(NO_WORDS)
     query, fixed, near = (query, False, []) if "spelling" in s.off else correct(engine, query)
     resolved = query.text if (rewritten or fixed) else None
-    unknown = [
-        t.surface for t in query.terms if t.entity and not t.known and not _ACRONYM.match(t.surface)
-    ]
-    if unknown:
-        # A name the corpus never uses: whatever else matches, the articles are not
-        # about what was asked. Not an acronym: one the corpus never writes may still be
-        # spelt out there ("WWII" / "World War II"), so the evidence bar decides.
+    if unknown := unknown_names(query):
         return Answer(
             question=q,
             answered=False,
@@ -104,6 +98,15 @@ def answer(
         resolved_question=resolved,
         timings_ms=timings,
     )
+
+
+def unknown_names(query: Query) -> list[str]:
+    """The question's names the corpus never uses: whatever else matches, the articles
+    are not about what was asked. Not an acronym: one the corpus never writes may still
+    be spelt out there ("WWII" / "World War II"), so the evidence bar decides."""
+    return [
+        t.surface for t in query.terms if t.entity and not t.known and not _ACRONYM.match(t.surface)
+    ]
 
 
 def correct(engine: Engine, query: Query) -> tuple[Query, bool, list[str]]:
