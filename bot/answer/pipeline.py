@@ -14,8 +14,8 @@ Evidence, not a single retrieval score, decides whether to answer: the share of 
 question's weight a quote and its passage hold. A question whose rare words the corpus
 never uses ("capital of France") cannot reach the bar, however well its common words
 match; a name the corpus never uses declines at once (not an acronym, which the corpus
-may spell out). Only the `Retriever` and `Lexicon`
-protocols are used (bot/retrieval.py), so any backend behind them answers the same way.
+may spell out). Only the `Retriever` and `Lexicon` protocols are used (bot/retrieval.py),
+so any backend behind them answers the same way.
 """
 
 from __future__ import annotations
