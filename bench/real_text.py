@@ -52,8 +52,8 @@ def _size_mb(folder: Path) -> float:
 def sentence_pool(work: Path) -> list[str]:
     """The distinct sentences of the SQuAD dev half and the bundled corpus, as the bot's
     build splits them (a lexical build of both: no embedding)."""
-    seed = work / "seed"
-    sq.write_corpus(sq.load_squad(SQUAD), seed, range(len(sq.load_squad(SQUAD).articles)))
+    seed, squad = work / "seed", sq.load_squad(SQUAD)
+    sq.write_corpus(squad, seed, range(len(squad.articles)))
     for f in (ROOT / "corpus").iterdir():
         if f.is_file() and not f.name.startswith("."):
             shutil.copy(f, seed / f"bundled-{f.name}")
