@@ -69,15 +69,22 @@ def _answers_cue(ctx: _Context, stems: frozenset[str], typed: bool, has_needed: 
     containment gate checks) has answered the words that asked for it, however the page
     words them. The question's other words still need one match ("When was Baghdadi
     killed?" is not answered by a date beside his name)."""
-    query = ctx.query
+    rest = ctx.cue_rest
+    if rest is None or not typed or (ctx.query.needs is not None and not has_needed):
+        return False
+    return not rest or bool(rest & stems)
+
+
+def _cue_rest(query: Query, settings: AnswerSettings) -> frozenset[str] | None:
+    """The question's words besides its names and its cue (one of which a typed quote
+    must still hold), or None when its kind of answer stands for no cue words."""
     if not query.cue or query.answer_type is None:
-        return False
-    if answer_kind(query.answer_type) not in ctx.settings.containment:
-        return False
-    if not typed or (query.needs is not None and not has_needed):
-        return False
-    rest = [t for t in query.terms if not t.entity and t.known and t.stem not in query.cue]
-    return not rest or any(t.stem in stems for t in rest)
+        return None
+    if answer_kind(query.answer_type) not in settings.containment:
+        return None
+    return frozenset(
+        t.stem for t in query.terms if not t.entity and t.known and t.stem not in query.cue
+    )
 
 
 def known_names(query: Query) -> list[frozenset[str]]:
@@ -177,6 +184,7 @@ class _Context:
     names: list[frozenset[str]]
     avg_len: float
     best_passage: float
+    cue_rest: frozenset[str] | None  # `_cue_rest`: worked out once per question
 
 
 def score_candidates(
@@ -192,6 +200,7 @@ def score_candidates(
         known_names(query),
         lexicon.avg_sentence_terms,
         max((h.score for h in hits), default=0.0),
+        _cue_rest(query, settings),
     )
     out = [c for rank, hit in enumerate(hits) for c in _passage_candidates(ctx, rank, hit)]
     by_doc: dict[int, frozenset[str]] = {}
