@@ -50,17 +50,16 @@ def first_right(group: Row, s: AnswerSettings) -> bool:
     return best[1]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--squad", type=Path, default=ROOT.parent / "shared/squad/dev-v1.1-half.json")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--sample", type=int, default=2000)
-    ns = ap.parse_args()
-    data = sq.load_squad(ns.squad)
-    encoder = MiniLM()
+def labelled(
+    encoder: MiniLM, squad_file: Path, sample: int, seed: int, work: Path
+) -> tuple[list[tuple[str, Row]], list[tuple[str, Row]]]:
+    """(question, its candidates labelled right or wrong) for `sample` SQuAD questions
+    drawn with `seed` (against all of the file's articles) and for the single-turn
+    answerable cases of eval/questions.jsonl (the bundled corpus, indexed in `work`)."""
+    data = sq.load_squad(squad_file)
     full = _engine(data, "full", range(len(data.articles)), print, encoder)
-    squad: list[Row] = []
-    for q in sq.sample(data, ns.sample, ns.seed):
+    squad: list[tuple[str, Row]] = []
+    for q in sq.sample(data, sample, seed):
         art = data.articles[q.article]
         lo, hi = art.paragraphs[q.paragraph]
 
@@ -70,19 +69,30 @@ def main() -> None:
             return inside and any(g in text for g in q.answers)
 
         if (r := rows(full, q.question, label)) is not None:
-            squad.append(r)
+            squad.append((q.question, r))
+    bundled_engine = open_engine(ROOT / "corpus", work / "b", print, encoder=encoder)
+    bundled: list[tuple[str, Row]] = []
+    for case in load_cases(ROOT / "eval/questions.jsonl"):
+        if case.unanswerable or len(case.turns) > 1:
+            continue
+
+        def case_label(c, case=case) -> bool:  # type: ignore[no-untyped-def]
+            return is_correct(case, " ".join(s.text for s in c.sents), c.doc.doc)
+
+        if (r := rows(bundled_engine, case.turns[0], case_label)) is not None:
+            bundled.append((case.turns[0], r))
+    return squad, bundled
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--squad", type=Path, default=ROOT.parent / "shared/squad/dev-v1.1-half.json")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sample", type=int, default=2000)
+    ns = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bundled_engine = open_engine(ROOT / "corpus", Path(tmp) / "b", print, encoder=encoder)
-        bundled: list[Row] = []
-        for case in load_cases(ROOT / "eval/questions.jsonl"):
-            if case.unanswerable or len(case.turns) > 1:
-                continue
-
-            def case_label(c, case=case) -> bool:  # type: ignore[no-untyped-def]
-                return is_correct(case, " ".join(s.text for s in c.sents), c.doc.doc)
-
-            if (r := rows(bundled_engine, case.turns[0], case_label)) is not None:
-                bundled.append(r)
+        labels = labelled(MiniLM(), ns.squad, ns.sample, ns.seed, Path(tmp))
+    squad, bundled = ([row for _, row in part] for part in labels)
     base = default_settings()
     print(f"{len(squad)} SQuAD and {len(bundled)} bundled questions with candidates")
     print("| sim | passage_sim | SQuAD first right | bundled first right |\n|---|---|---|---|")

@@ -22,19 +22,15 @@ import itertools
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from bench.dense_grid import ROOT, Row, rows
+from bench.dense_grid import ROOT, Row, labelled
 from bot.answer.features import rank_score
 from bot.answer.settings import default_settings
 from bot.encoder.minilm import MiniLM
-from bot.evaluation import squad as sq
-from bot.evaluation.evaluate import is_correct, load_cases
-from bot.evaluation.squad_run import _engine
-from bot.opening import open_engine
 
+SQUAD = ROOT.parent / "shared/squad/dev-v1.1-half.json"
 Tokens = np.ndarray  # [tokens, 384], unit rows
 
 
@@ -63,33 +59,10 @@ class TokenVectors:
             self.cache[text] = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
 
-def groups(encoder: MiniLM, sample: int, seed: int) -> list[tuple[str, str, Row]]:
-    data = sq.load_squad(ROOT.parent / "shared/squad/dev-v1.1-half.json")
-    full = _engine(data, "full", range(len(data.articles)), print, encoder)
-    out: list[tuple[str, str, Row]] = []
-    for q in sq.sample(data, sample, seed):
-        art = data.articles[q.article]
-        lo, hi = art.paragraphs[q.paragraph]
-
-        def label(c: Any, q: Any = q, art: Any = art, lo: int = lo, hi: int = hi) -> bool:
-            text = " ".join(s.text for s in c.sents)
-            inside = c.doc.doc == art.name and lo <= c.sents[0].start and c.sents[-1].end <= hi
-            return inside and any(g in text for g in q.answers)
-
-        if (r := rows(full, q.question, label)) is not None:
-            out.append(("squad", q.question, r))
-    tmp = tempfile.mkdtemp()
-    bundled = open_engine(ROOT / "corpus", Path(tmp) / "b", print, encoder=encoder)
-    for case in load_cases(ROOT / "eval/questions.jsonl"):
-        if case.unanswerable or len(case.turns) > 1:
-            continue
-
-        def case_label(c: Any, case: Any = case) -> bool:
-            return is_correct(case, " ".join(s.text for s in c.sents), c.doc.doc)
-
-        if (r := rows(bundled, case.turns[0], case_label)) is not None:
-            out.append(("bundled", case.turns[0], r))
-    return out
+def groups(encoder: MiniLM, sample: int, seed: int, work: Path) -> list[tuple[str, str, Row]]:
+    """`bench.dense_grid`'s labelled candidates, each group tagged with its set and question."""
+    squad, bundled = labelled(encoder, SQUAD, sample, seed, work)
+    return [("squad", q, r) for q, r in squad] + [("bundled", q, r) for q, r in bundled]
 
 
 def maxsims(gs: list[tuple[str, str, Row]], vectors: TokenVectors, dims: int) -> list[list[float]]:
@@ -130,7 +103,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ns = ap.parse_args()
     encoder = MiniLM()
-    gs = groups(encoder, ns.sample, ns.seed)
+    with tempfile.TemporaryDirectory() as tmp:  # the bundled corpus's index
+        gs = groups(encoder, ns.sample, ns.seed, Path(tmp))
     vectors = TokenVectors(encoder)
     counts = {k: sum(1 for g in gs if g[0] == k) for k in ("squad", "bundled")}
     print(f"{counts['squad']} SQuAD and {counts['bundled']} bundled questions with candidates")
