@@ -2,7 +2,11 @@
 once: the bundled news set, eval/pages.jsonl (the 90 real pages) and the SQuAD dev half
 (2,000 questions, seed 0, with the negatives). Prints a Markdown table; changes nothing.
 
-    python -m bench.ablate [--lexical] [--only NAME,...]
+    python -m bench.ablate [--lexical | --reader] [--held-out] [--only NAME,...]
+
+With --reader every row answers with the reader (stage 2); --held-out asks SQuAD only
+about the articles the reader never saw (its card's list), which a row with the reader
+needs to be honest.
 
 A rule whose removal costs less than 0.3 points on every set does not pay for itself
 (docs/quality.md lists each row and what became of the rule).
@@ -15,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer.pipeline import answer
+from bot.answer.pipeline import Answerer
 from bot.answer.settings import AnswerSettings, default_settings
 from bot.encoder.minilm import MiniLM
+from bot.encoder.reader import MiniLMReader, held_out_titles
 from bot.evaluation import squad as sq
 from bot.evaluation.evaluate import evaluate, load_cases, metrics
 from bot.evaluation.pages import corpus_directive, unpack
@@ -56,9 +61,12 @@ def main() -> None:
     ap.add_argument("--squad", type=Path, default=ROOT.parent / "shared/squad/dev-v1.1-half.json")
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--lexical", action="store_true")
+    ap.add_argument("--reader", action="store_true", help="every row with the reader")
+    ap.add_argument("--held-out", action="store_true", help="SQuAD: the reader's held-out articles")
     ap.add_argument("--only", help="comma-separated variant names")
     ns = ap.parse_args()
     encoder = None if ns.lexical else MiniLM()
+    reader = MiniLMReader() if ns.reader and not ns.lexical else None
     quiet: Callable[[str], None] = lambda _: None  # noqa: E731
     bundled = open_engine(ROOT / "corpus", default_index(ROOT / "corpus"), quiet, encoder=encoder)
     pages_file = ROOT / "eval/pages.jsonl"
@@ -68,6 +76,9 @@ def main() -> None:
     pages = open_engine(pages_corpus, default_index(pages_corpus), quiet, encoder=encoder)
     data = sq.load_squad(ns.squad)
     qs = sq.sample(data, ns.sample, 0)
+    if ns.held_out:
+        titles = held_out_titles()
+        qs = [q for q in qs if data.articles[q.article].title in titles]
     full = _engine(data, "full", range(len(data.articles)), quiet, encoder)
     half = range(len(data.articles) // 2)
     part = _engine(data, "half", half, quiet, encoder)
@@ -82,16 +93,13 @@ def main() -> None:
     if ns.only:
         chosen = {k: v for k, v in chosen.items() if k in ns.only.split(",") or k == "in use"}
     for name, s in chosen.items():
-        b = metrics(evaluate(bundled, bundled_cases, 5, settings=s), 5)
-        p = metrics(evaluate(pages, page_cases, 5, settings=s), 5)
-        res = sq.run(data, qs, lambda q, s=s: answer(full, q, top=10, settings=s))
+        b = metrics(evaluate(Answerer(bundled, reader, s), bundled_cases, 5), 5)
+        p = metrics(evaluate(Answerer(pages, reader, s), page_cases, 5), 5)
+        on_full = Answerer(full, reader, s)
+        res = sq.run(data, qs, lambda q, a=on_full: a.answer(q, 10))
         m = sq.squad_metrics(res, 10)
-        neg = sq.run(
-            data,
-            qs,
-            lambda q, s=s: answer(part, q, top=10, settings=s),
-            lambda q: q.article in half,
-        )
+        asker = Answerer(part, reader, s)
+        neg = sq.run(data, qs, lambda q, a=asker: a.answer(q, 10), lambda q: q.article in half)
         n = sq.squad_metrics(neg, 10)
         print(
             f"| {name} | {b['hit@1']:.3f} / {b['hit@3']:.3f} | {b['abstain_precision']:.2f} / "

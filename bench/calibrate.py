@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer import pipeline
-from bot.answer.candidates import score_candidates
-from bot.answer.query import analyze
-from bot.answer.settings import EVIDENCE_FEATURES, EVIDENCE_FILE, EvidenceModel, default_settings
+from bot.answer.pipeline import Answerer
+from bot.answer.select import judged
+from bot.answer.settings import EVIDENCE_FEATURES, EVIDENCE_FILE, EvidenceModel
 from bot.encoder.minilm import MiniLM
+from bot.errors import QuestionError
 from bot.evaluation import squad as sq
 from bot.evaluation.evaluate import load_cases
 from bot.opening import open_engine
@@ -45,19 +45,19 @@ Row = tuple[list[float] | None, int]  # features (None: declined by a rule), art
 
 
 def row(engine: Engine, question: str, names: list[str]) -> list[float] | None:
-    """The features of the candidate the bot would quote first, or None when a rule
-    (a name the corpus never uses, no candidate at all) declines before the model."""
-    settings = default_settings()
-    query = analyze(engine.lexicon, question)
-    query, _, _ = pipeline.correct(engine, query)
-    if not query.terms or any(t.entity and not t.known for t in query.terms):
+    """The features of the candidate the answer stands or falls with (`select.judged`,
+    through the answer path's own stages), or None when a rule (a name the corpus never
+    uses, no candidate at all) declines before the model."""
+    answerer = Answerer(engine)
+    try:
+        prep = answerer.prepare(question)
+    except QuestionError:
         return None
-    vec = engine.encoder.encode([query.text])[0] if engine.encoder is not None else None
-    hits = engine.retriever.search([t.stem for t in query.terms], settings.candidate_passages, vec)
-    for c in score_candidates(engine.lexicon, query, hits, settings):
-        if c.predicate:  # the candidate answer() stands or falls with
-            return [float(getattr(c.features, n)) for n in names]
-    return None
+    if prep.decline is not None:
+        return None
+    ranked = answerer.rank(prep.query)
+    c = judged(ranked.candidates, prep.query, answerer.settings)
+    return None if c is None else [float(getattr(c.features, n)) for n in names]
 
 
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
@@ -165,7 +165,9 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write bot/answer/evidence.json")
     ns = ap.parse_args()
     kind = "lexical" if ns.lexical else "encoder"
-    names = [n for n in EVIDENCE_FEATURES if not (ns.lexical and n in ("sim", "passage_sim"))]
+    # The reader's model is fitted by bench.calibrate_reader, on data the reader never saw.
+    dense = ("sim", "passage_sim")
+    names = [n for n in EVIDENCE_FEATURES if n != "reader" and not (ns.lexical and n in dense)]
     groups = collect(ns, names)
     beta = fit_groups(groups, lambda a: True, ns.bundled_weight)
     weights = {n: round(float(b), 2) for n, b in zip(names, beta[1:], strict=True)}

@@ -18,9 +18,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import candidates, pipeline
+from bot.answer import candidates
 from bot.answer.features import rank_score
-from bot.answer.query import analyze
+from bot.answer.pipeline import Answerer
 from bot.answer.settings import AnswerSettings, default_settings
 from bot.encoder.minilm import MiniLM
 from bot.evaluation import squad as sq
@@ -34,14 +34,11 @@ Row = list[tuple[candidates.Candidate, bool]]
 
 
 def rows(engine: Engine, question: str, label) -> Row | None:  # type: ignore[no-untyped-def]
-    s = default_settings()
-    query = analyze(engine.lexicon, question)
-    query, _, _ = pipeline.correct(engine, query)
-    if not query.terms or engine.encoder is None:
+    """Stage 1's predicate candidates, labelled, through the answer path's own stages."""
+    staged = Answerer(engine).ranked(question) if engine.encoder is not None else None
+    if staged is None:
         return None
-    vec = engine.encoder.encode([query.text])[0]
-    hits = engine.retriever.search([t.stem for t in query.terms], s.candidate_passages, vec)
-    cands = [c for c in candidates.score_candidates(engine.lexicon, query, hits, s) if c.predicate]
+    cands = [c for c in staged[1].candidates if c.predicate]
     return [(c, label(c)) for c in cands] or None
 
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.ingest.boundaries import SIGNALS
 from bot.ingest.clean import clean_document
 from bot.ingest.html import _trafilatura, read_html
 from bot.records import CleanDoc
@@ -70,35 +71,60 @@ def _indexed(doc: CleanDoc) -> str:
     return "\n\n".join(parts)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "articles-html")
-    ns = ap.parse_args()
-    truth = json.loads((ns.pages / "ground-truth.json").read_text(encoding="utf-8"))
+def score(
+    folder: Path, signals: tuple[str, ...] = SIGNALS
+) -> tuple[dict[str, float], dict[str, float], int, int, int]:
+    """(the bot's scores, trafilatura's, pages with a date, with a publisher, pages) on a
+    folder of pages (`html/<id>.html.gz` or `.html`) with `ground-truth.json`."""
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     ours, theirs = [], []
     dates = publishers = 0
-    t0 = time.perf_counter()
     for page_id, gold in sorted(truth.items()):
-        with gzip.open(ns.pages / "html" / f"{page_id}.html.gz") as fh:
-            markup = fh.read().decode("utf-8")
-        text, found, _, roles = read_html(markup)
+        markup = _page(folder, page_id)
+        text, found, _, roles = read_html(markup, signals)
         doc = clean_document(0, f"{page_id}.html", text, None, found=found, roles=roles)
         ours.append((_indexed(doc), gold["articleBody"]))
         raw = _trafilatura(markup) or {}
         theirs.append((raw.get("text") or "", gold["articleBody"]))
         dates += doc.meta.published is not None
         publishers += doc.meta.publisher is not None
-    seconds = time.perf_counter() - t0
-    n = len(truth)
-    print(f"| on {n} pages | body F1 | precision | recall | date found | publisher found |")
-    print("|---|---|---|---|---|---|")
-    for name, pairs, extra in (
-        ("what the bot indexes", ours, f"{dates} | {publishers}"),
-        ("trafilatura alone", theirs, "— | —"),
-    ):
-        m = shingle_scores(pairs)
-        print(f"| {name} | {m['f1']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | {extra} |")
-    print(f"\n{seconds / n * 1000:.0f} ms per page (both extractions).\n")
+    return shingle_scores(ours), shingle_scores(theirs), dates, publishers, len(truth)
+
+
+def _page(folder: Path, page_id: str) -> str:
+    gz = folder / "html" / f"{page_id}.html.gz"
+    if gz.exists():
+        with gzip.open(gz) as fh:
+            return fh.read().decode("utf-8")
+    return (folder / "html" / f"{page_id}.html").read_text(encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "articles-html")
+    ap.add_argument("--teasers", type=Path, default=ROOT / "eval" / "teaser-pages")
+    ap.add_argument("--ablate", action="store_true", help="a row per boundary signal off")
+    ns = ap.parse_args()
+    print("| pages | signals | body F1 | precision | recall | date found | publisher found |")
+    print("|---|---|---|---|---|---|---|")
+    variants = {"all": SIGNALS}
+    if ns.ablate:
+        variants["none"] = ()
+        variants |= {f"without {s}": tuple(x for x in SIGNALS if x != s) for s in SIGNALS}
+    t0 = time.perf_counter()
+    for folder in (ns.pages, ns.teasers):
+        for name, signals in variants.items():
+            m, plain, dates, pubs, n = score(folder, signals)
+            print(
+                f"| {folder.name} ({n}) | {name} | {m['f1']:.3f} | {m['precision']:.3f} | "
+                f"{m['recall']:.3f} | {dates} | {pubs} |",
+                flush=True,
+            )
+        print(
+            f"| {folder.name} ({n}) | trafilatura alone | {plain['f1']:.3f} | "
+            f"{plain['precision']:.3f} | {plain['recall']:.3f} | — | — |"
+        )
+    print(f"\n{time.perf_counter() - t0:.0f} s in all.\n")
     _bundled()
 
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import candidates, pipeline
+from bot.answer import candidates
 from bot.answer.features import sentence_terms
-from bot.answer.query import Query, analyze
+from bot.answer.pipeline import Answerer
+from bot.answer.query import Query
 from bot.answer.settings import default_settings
 from bot.evaluation import squad as sq
 from bot.evaluation.evaluate import is_correct, load_cases
@@ -51,14 +52,11 @@ def row(c: candidates.Candidate, query: Query, avg_len: float) -> dict[str, floa
 
 
 def group(engine: Engine, question: str, label) -> Group | None:  # type: ignore[no-untyped-def]
-    settings = default_settings()
-    query = analyze(engine.lexicon, question)
-    query, _, _ = pipeline.correct(engine, query)
-    if not query.terms:
+    staged = Answerer(engine).ranked(question)  # stage 1, through the answer path's stages
+    if staged is None:
         return None
-    hits = engine.retriever.search([t.stem for t in query.terms], settings.candidate_passages)
-    scored = candidates.score_candidates(engine.lexicon, query, hits, settings)
-    cands = [c for c in scored if c.predicate]
+    query, ranked = staged
+    cands = [c for c in ranked.candidates if c.predicate]
     if not cands:
         return None
     avg_len = engine.lexicon.avg_sentence_terms

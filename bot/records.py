@@ -46,6 +46,8 @@ class CleanDoc:
     # passage for ranking - a heading with the paragraph below it ("Battery life" above
     # one on hours), a table row with the paragraph above it (which introduces the table)
     context: tuple[tuple[int, str], ...] = ()
+    # (field, where it came from): "og:title", "metadata.json", "the article's dateline"
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,4 @@ class Answer:
     sources: tuple[Source, ...] = ()
     resolved_question: str | None = None  # set when a follow-up borrowed earlier context
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    small_talk: bool = False  # "thanks", "hello": a friendly `message`, no turn, no search

@@ -72,6 +72,19 @@ class Encoder(Protocol):
         ...
 
 
+class Reader(Protocol):
+    """A reader: reads each (question, sentence) pair together and scores how well the
+    sentence answers the question, as a logit (higher: answers). One call per question,
+    its candidates batched inside; loading is lazy. `settings` names the model."""
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def score(self, question: str, texts: Sequence[str]) -> list[float]:
+        """One logit per text, in order."""
+        ...
+
+
 class Retriever(Protocol):
     """Passage search over one corpus. Terms are index terms (`bot.ingest.tokens`, the
     tokenizer the index records); a repeated term counts again, as in BM25."""

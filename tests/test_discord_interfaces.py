@@ -280,12 +280,12 @@ def test_an_apology_after_a_public_defer_is_private(
     threaded_standin: tuple[DiscordStandIn, asyncio.AbstractEventLoop],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.answer import conversation
+    from bot.answer import pipeline
 
     def explode(*_: Any, **__: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(conversation, "answer", explode)
+    monkeypatch.setattr(pipeline.Answerer, "answer", explode)
     server, loop = threaded_standin
     _drive(bundled_engine, server, loop, ask(2, "Who is Mustafa Bali?"))
     (shown,) = server.visible("itoken-2")

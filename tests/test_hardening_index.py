@@ -93,7 +93,7 @@ def test_other_format_version_is_rebuilt(tiny_corpus: Path, tmp_path: Path) -> N
     params = index_store.current_build(idx) / "params.json"
     params.write_text(json.dumps({**json.loads(params.read_text()), "format_version": 0}))
     assert rebuilt(tiny_corpus, idx) == [
-        "Rebuilding the index: index format v0, this version reads v6."
+        "Rebuilding the index: index format v0, this version reads v7."
     ]
 
 

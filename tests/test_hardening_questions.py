@@ -11,7 +11,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot.answer.pipeline import answer
+from bot.answer.pipeline import MAX_QUESTION_CHARS, answer
 from bot.errors import QuestionError
 from bot.evaluation.evaluate import Verbatim
 from bot.interfaces.cli import main
@@ -63,7 +63,11 @@ def test_cli_stdin_answers_every_line_in_json(tmp_path: object) -> None:
     objs = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objs) == len(lines)
     for obj, line in zip(objs, lines, strict=True):
-        assert obj["question"] == line
+        if len(line) > MAX_QUESTION_CHARS:  # an over-long line is echoed as a prefix only
+            assert obj["question"].endswith("…") and line.startswith(obj["question"][:-1])
+            assert len(obj["question"]) < 100 and "too long" in obj["error"]
+        else:
+            assert obj["question"] == line
         if not obj["answered"]:
             assert obj["message"] and "\n" not in obj["message"]
 

@@ -217,7 +217,17 @@ def test_article_command_shows_the_text_the_bot_quotes(tiny_corpus: Path) -> Non
     every = runner.invoke(main, ["article", "--json", "--corpus", str(tiny_corpus)])
     rows = [json.loads(line) for line in every.stdout.splitlines()]
     assert [r["doc"] for r in rows] == ["alpha.txt", "beta.txt", "gamma.md"]
-    assert set(rows[0]) == {"doc", "title", "publisher", "published", "date", "byline", "text"}
+    assert set(rows[0]) == {
+        "doc",
+        "title",
+        "publisher",
+        "published",
+        "date",
+        "byline",
+        "url",
+        "sources",
+        "text",
+    }
     assert (rows[1]["published"], rows[1]["date"]) == (None, "2024-05")
     bad = runner.invoke(main, ["article", "nope.txt", "--corpus", str(tiny_corpus)])
     assert bad.exit_code == 1 and bad.stderr.startswith("error: no article named 'nope.txt'")

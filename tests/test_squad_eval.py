@@ -77,11 +77,18 @@ def test_bad_squad_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_follow_up_pairs_put_a_pronoun_where_the_subject_was() -> None:
-    assert pronoun_form("What is Warsaw's oldest building?", "Warsaw", False) == (
+    assert pronoun_form("What is Warsaw's oldest building?", "Warsaw", "thing") == (
         "What is its oldest building?"
     )
-    assert pronoun_form("When did Genghis Khan die?", "Genghis Khan", True) == "When did he die?"
-    assert pronoun_form("Who conquered Warsaw?", "Warsaw", False) == "Who conquered it?"
+    assert pronoun_form("When did Genghis Khan die?", "Genghis Khan", "person") == "When did he die?"
+    assert pronoun_form("Who conquered Warsaw?", "Warsaw", "thing") == "Who conquered it?"
+    assert pronoun_form("Who beat the Broncos?", "Broncos", "group") == "Who beat them?"
+    assert pronoun_form("What is the Broncos' record?", "Broncos", "group") == (
+        "What is their record?"
+    )
+    # part of a longer name or noun: no pronoun can take its place
+    assert pronoun_form("Who hosted a Super Bowl?", "Super Bowl", "thing") is None
+    assert pronoun_form("Who leads the Warsaw City Council?", "Warsaw", "thing") is None
     data = sq.load_squad(TINY_SQUAD)
     assert followup_pairs(data, None, 0) == []  # no question names "Riverton Bridge"
 

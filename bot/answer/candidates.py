@@ -27,8 +27,8 @@ from .features import (
     related_share,
     sentence_terms,
 )
-from .kinds import answer_kind, part_of_date
-from .query import Query, name_groups
+from .kinds import part_of_date
+from .query import Query
 from .settings import AnswerSettings
 
 
@@ -78,9 +78,9 @@ def _answers_cue(ctx: _Context, stems: frozenset[str], typed: bool, has_needed: 
 def _cue_rest(query: Query, settings: AnswerSettings) -> frozenset[str] | None:
     """The question's words besides its names and its cue (one of which a typed quote
     must still hold), or None when its kind of answer stands for no cue words."""
-    if not query.cue or query.answer_type is None:
+    if not query.cue or query.kind is None:
         return None
-    if answer_kind(query.answer_type) not in settings.containment:
+    if query.kind not in settings.containment:
         return None
     return frozenset(
         t.stem for t in query.terms if not t.entity and t.known and t.stem not in query.cue
@@ -90,7 +90,7 @@ def _cue_rest(query: Query, settings: AnswerSettings) -> frozenset[str] | None:
 def known_names(query: Query) -> list[frozenset[str]]:
     """The question's names whose every word the corpus uses."""
     known = {t.stem for t in query.terms if t.known}
-    return [g for g in name_groups(query.text) if g <= known]
+    return [g for g in query.names if g <= known]
 
 
 def _two_names(names: list[frozenset[str]], stems: frozenset[str]) -> bool:
@@ -143,7 +143,7 @@ def _holds(query: Query, kind: re.Pattern[str] | None, text: str, counted: bool 
     if kind is None:
         return False
     asked = {t.stem for t in query.terms}
-    counts = query.answer_type is not None and answer_kind(query.answer_type) == "number"
+    counts = query.kind == "number"
     for m in kind.finditer(text):
         if not any(t not in asked for t in sentence_terms(m.group())):
             continue

@@ -18,6 +18,8 @@ the settings.
     sim      cosine of the question's vector with the quote's own sentence's (0 when the
              index has no vectors: a lexical index answers from the words alone)
     passage_sim  cosine of the question's vector with the quote's passage's
+    reader   the reader's logit that the quote answers the question (rank.py; 0 when no
+             reader read it)
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Features:
     sim: float = 0.0
     passage_sim: float = 0.0
     article: float = 0.0  # known once every candidate of the question is
+    reader: float = 0.0  # set by stage 2 (rank.py) for the candidates the reader read
 
 
 def rank_score(f: Features, s: AnswerSettings) -> float:
@@ -70,6 +73,7 @@ def evidence_score(f: Features, m: EvidenceModel) -> float:
         + m.matched * float(f.matched)
         + m.sim * f.sim
         + m.passage_sim * f.passage_sim
+        + m.reader * f.reader
     )
 
 

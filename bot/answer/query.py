@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..errors import QuestionError
 from ..ingest import tokens
 from ..retrieval import Lexicon
-from .kinds import asked_for
+from .kinds import answer_kind, asked_for
 from .names import names_in
 from .settings import MAX_QUESTION_CHARS
 
@@ -34,9 +34,12 @@ class QueryTerm:
 
 @dataclass(frozen=True)
 class Query:
+    """The question as every later stage reads it: worked out once (`analyze`), never
+    recomputed from the text downstream."""
+
     text: str  # the question as searched (after any spelling correction)
     terms: tuple[QueryTerm, ...]
-    answer_type: re.Pattern[str] | None
+    answer_type: re.Pattern[str] | None  # what a quote is searched with for the answer
     # A number or a date is asked for (of any kind: "How long ...?" is not answered by a
     # quote without a number, though a date range answers it): what a later quote must hold.
     needs: re.Pattern[str] | None = None
@@ -44,6 +47,10 @@ class Query:
     # The words that name the kind of answer ("wide" in "How wide is Titan?", "cost" in
     # "How much does it cost?", "score"): a quote holding that kind has answered them.
     cue: frozenset[str] = frozenset()
+    # The kind of answer asked for ("number", "date", "name"...: kinds.answer_kind), and
+    # the stems of each name the question holds ("Cany Ash", "Robert Sakula").
+    kind: str | None = None
+    names: tuple[frozenset[str], ...] = ()
 
     @property
     def total(self) -> float:
@@ -118,7 +125,8 @@ def name_groups(question: str) -> tuple[frozenset[str], ...]:
 def analyze(lexicon: Lexicon, question: str) -> Query:
     """The question's content terms, weighted by how rare they are in the corpus."""
     stems, surfaces = question_stems(question)
-    name_words = frozenset().union(*name_groups(question))
+    names = name_groups(question)
+    name_words = frozenset().union(*names)
     terms = tuple(
         _term(lexicon, question, stem, surface, name_words)
         for stem, surface in zip(stems, surfaces, strict=True)
@@ -126,7 +134,9 @@ def analyze(lexicon: Lexicon, question: str) -> Query:
     kind, needs, cue = asked_for(question)
     counted = _HOW_MANY.search(question)
     noun = next(iter(tokens.analyze(counted.group(1))), None) if counted else None
-    return Query(question, terms, kind, needs, noun, cue)
+    return Query(
+        question, terms, kind, needs, noun, cue, answer_kind(kind) if kind else None, names
+    )
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+([^\W\d_]+)", re.IGNORECASE)

@@ -31,12 +31,14 @@ Overlapping and near-identical quotes (the same wire copy in two outlets) are qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..ingest import tokens
 from ..records import DocMeta, Quote, Source
 from .candidates import Candidate
 from .features import evidence_score, sentence_terms
-from .kinds import answer_kind
 from .query import Query
+from .rank import eligible
 from .settings import AnswerSettings, EvidenceModel
 
 
@@ -44,8 +46,14 @@ def clears_bar(c: Candidate, model: EvidenceModel) -> bool:
     return c.predicate and evidence_score(c.features, model) >= 0
 
 
+def judged(ranked: Sequence[Candidate], query: Query, settings: AnswerSettings) -> Candidate | None:
+    """The candidate the answer stands or falls with: the first that could be quoted
+    (`rank.eligible`). Calibration fits the evidence model on exactly this one."""
+    return next((c for c in ranked if eligible(c, query, settings)), None)
+
+
 def select(
-    scored: list[Candidate],
+    scored: Sequence[Candidate],
     query: Query,
     top: int,
     settings: AnswerSettings,
@@ -60,9 +68,7 @@ def select(
     for c in scored:
         if len(chosen) >= top:
             break
-        if not c.predicate:
-            continue
-        if not contains(c, query, settings.containment):
+        if not eligible(c, query, settings):
             continue  # it does not hold what was asked: no answer, whatever its evidence
         if not clears_bar(c, model):
             if not chosen:
@@ -78,16 +84,6 @@ def select(
         chosen.append(c)
         used |= ids
     return chosen
-
-
-def contains(c: Candidate, query: Query, kinds: frozenset[str]) -> bool:
-    """The quote holds what the question asks for, beyond the question's own words: a
-    number for "how many / how much / how old / how long ..." (any number: "less than a
-    square mile" answers "how much territory"), a date for "when"; with "name" or "place"
-    in `kinds`, a name for "who" and a place for "where" (query.py's answer types)."""
-    if query.answer_type is None or answer_kind(query.answer_type) not in kinds:
-        return True
-    return c.has_needed if query.needs is not None else c.typed
 
 
 def _near_duplicate(a: Candidate, b: Candidate, share: float) -> bool:

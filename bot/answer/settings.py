@@ -22,7 +22,7 @@ DEFAULT_TOP = 3  # quotes per answer, unless asked otherwise
 MAX_TOP = 10  # the most any interface may ask for
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_FILE = Path(__file__).with_name("evidence.json")
-EVIDENCE_FEATURES = ("own", "article", "reach", "matched", "sim", "passage_sim")
+EVIDENCE_FEATURES = ("own", "article", "reach", "matched", "sim", "passage_sim", "reader")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class EvidenceModel:
     matched: float
     sim: float
     passage_sim: float
+    reader: float
     bias: float
 
     @classmethod
@@ -71,18 +72,45 @@ class EvidenceModel:
         return {"weights": weights, "bias": self.bias}
 
 
-@lru_cache(maxsize=2)
-def fitted_evidence(kind: str = "lexical") -> EvidenceModel:
-    """The packaged model for a lexical index ("lexical") or one with sentence vectors
-    ("encoder"), read once. A damaged install is one ConfigError line."""
+@lru_cache(maxsize=1)
+def _fitted() -> dict[str, Any]:
     try:
         models = json.loads(EVIDENCE_FILE.read_text(encoding="utf-8"))
-        return EvidenceModel.from_json(models[kind])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(
-            f"the installed package is incomplete: cannot read {EVIDENCE_FILE.name} ({exc}); "
-            "reinstall newsqa"
-        ) from exc
+        if not isinstance(models, dict):
+            raise ValueError("not an object")
+        return models
+    except (OSError, ValueError) as exc:
+        raise _incomplete(exc) from exc
+
+
+def _incomplete(exc: Exception) -> ConfigError:
+    return ConfigError(
+        f"the installed package is incomplete: cannot read {EVIDENCE_FILE.name} ({exc}); "
+        "reinstall newsqa"
+    )
+
+
+@lru_cache(maxsize=3)
+def fitted_evidence(kind: str = "lexical") -> EvidenceModel:
+    """The packaged model for a lexical index ("lexical"), one with sentence vectors
+    ("encoder"), or one with vectors whose candidates the reader read ("reader"), read
+    once. A damaged install is one ConfigError line."""
+    try:
+        return EvidenceModel.from_json(_fitted()[kind])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _incomplete(exc) from exc
+
+
+@lru_cache(maxsize=1)
+def fitted_reader_weight() -> float:
+    """How much the reader's logit counts beside stage 1's score (rank.py), as fitted."""
+    try:
+        weight = _fitted()["reader_rank"]["weight"]
+        if not isinstance(weight, int | float) or isinstance(weight, bool):
+            raise TypeError("weight must be a number")
+        return float(weight)
+    except (KeyError, TypeError) as exc:
+        raise _incomplete(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -91,6 +119,11 @@ class AnswerSettings:
     rank: RankWeights = RankWeights()
     evidence: EvidenceModel = field(default_factory=fitted_evidence)  # words only
     evidence_encoder: EvidenceModel = field(default_factory=lambda: fitted_evidence("encoder"))
+    evidence_reader: EvidenceModel = field(default_factory=lambda: fitted_evidence("reader"))
+    # Stage 2 (rank.py): the reader reads this many eligible candidates of stage 1's
+    # order, and its logit counts this much beside stage 1's score.
+    reader_top: int = 10
+    reader_weight: float = field(default_factory=fitted_reader_weight)
     # A question word held only in another form or word (derivations, compounds, WordNet
     # synonyms: index/morphology.py) counts this much: 0.5-0.7 measured alike on SQuAD
     # seed 1 and the bundled set; 0 is no relatives.
@@ -108,7 +141,7 @@ class AnswerSettings:
     max_top: int = MAX_TOP
     # Rules switched off, by name, to measure what each is worth (`python -m bench.ablate`):
     # "predicate", "typed_predicate", "two_names", "lead_in", "later_names", "later_needs",
-    # "spelling".
+    # "spelling", "containment".
     # Empty in use.
     off: frozenset[str] = frozenset()
 

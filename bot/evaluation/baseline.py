@@ -54,22 +54,25 @@ class PlainBM25:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])  # stable: ties by row
         return order[:k]
 
+    def rank_of(self, q: SquadQuestion, text: str | None = None) -> int | None:
+        """The rank of `q`'s first hit when `text` (default: its question) is searched."""
+        for rank, row in enumerate(self.top(q.question if text is None else text), 1):
+            a, p, sentence = self.rows[row]
+            if (a, p) == (q.article, q.paragraph) and any(
+                g in " ".join(sentence.split()) for g in q.answers
+            ):
+                return rank
+        return None
+
     def run(
         self, questions: Sequence[SquadQuestion], in_corpus: set[int] | None = None
     ) -> list[SquadResult]:
         out = []
         for q in questions:
             t0 = time.perf_counter()
-            top = self.top(q.question)
             res = SquadResult(q.id, q.question, in_corpus is None or q.article in in_corpus)
+            res.rank = self.rank_of(q)
             res.latency_ms = (time.perf_counter() - t0) * 1000
-            for rank, row in enumerate(top, 1):
-                a, p, text = self.rows[row]
-                if (a, p) == (q.article, q.paragraph) and any(
-                    g in " ".join(text.split()) for g in q.answers
-                ):
-                    res.rank = rank
-                    break
             out.append(res)
         return out
 

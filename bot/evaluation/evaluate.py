@@ -8,8 +8,6 @@ cited files for the faithfulness check is the only I/O.
 
 from __future__ import annotations
 
-import json
-import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -18,34 +16,28 @@ from pathlib import Path
 from typing import Any
 
 from ..answer.conversation import Conversation
-from ..answer.settings import AnswerSettings
+from ..answer.pipeline import Answerer
 from ..errors import BotError, EvalFileError
 from ..ingest.article import load_article
 from ..ingest.corpus import list_corpus
 from ..ingest.segment import collapse
 from ..records import Answer
 from ..retrieval import Engine
-from ..safe_io import read_regular
+from .cases import Case, is_correct, load_cases, parse_case
 
-MAX_CASES_BYTES = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    turns: tuple[str, ...]  # one turn for a plain question; only the last is scored
-    pattern: re.Pattern[str] | None = None
-    answers: tuple[str, ...] = ()
-    unanswerable: bool = False
-    doc: str | None = None
-    tags: tuple[str, ...] = ()
-
-    @property
-    def expected(self) -> str:
-        if self.unanswerable:
-            return "(decline)"
-        want = self.pattern.pattern if self.pattern else " | ".join(self.answers)
-        return want + (f"  in {self.doc}" if self.doc else "")
+__all__ = [  # the case file's reading lives in cases.py; callers know it from here too
+    "Case",
+    "CaseResult",
+    "Verbatim",
+    "evaluate",
+    "gate_failures",
+    "is_correct",
+    "load_cases",
+    "metrics",
+    "parse_case",
+    "report_json",
+    "run_case",
+]
 
 
 @dataclass
@@ -69,79 +61,6 @@ class CaseResult:
         if self.error:
             return False
         return not self.answered if self.unanswerable else self.rank == 1
-
-
-def parse_case(obj: Any, where: str) -> Case:
-    if not isinstance(obj, dict):
-        raise EvalFileError(f"{where}: a case must be a JSON object")
-    cid = obj.get("id")
-    if not isinstance(cid, str) or not cid:
-        raise EvalFileError(f'{where}: missing "id"')
-    turns = obj.get("turns")
-    if turns is None:
-        q = obj.get("question")
-        if not isinstance(q, str):
-            raise EvalFileError(f'{where} ({cid}): needs "question" or "turns"')
-        turns = [q]
-    if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
-        raise EvalFileError(f'{where} ({cid}): "turns" must be a non-empty list of strings')
-    unanswerable = obj.get("unanswerable") is True
-    pattern = None
-    answers: tuple[str, ...] = ()
-    if not unanswerable:
-        if isinstance(obj.get("answer"), str):
-            try:
-                pattern = re.compile(obj["answer"])
-            except re.error as exc:
-                raise EvalFileError(f"{where} ({cid}): bad regex: {exc}") from exc
-        elif isinstance(obj.get("answers"), list) and obj["answers"]:
-            answers = tuple(str(a) for a in obj["answers"])
-        else:
-            raise EvalFileError(
-                f'{where} ({cid}): needs "answer", "answers" or "unanswerable": true'
-            )
-    doc = obj.get("doc") if isinstance(obj.get("doc"), str) else None
-    raw_tags = obj.get("tags")
-    tags = tuple(t for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
-    return Case(cid, tuple(turns), pattern, answers, unanswerable, doc, tags)
-
-
-def load_cases(path: Path) -> list[Case]:
-    try:
-        data, _ = read_regular(path, MAX_CASES_BYTES, follow=True)
-        lines = data.decode("utf-8").splitlines()
-    except (OSError, ValueError) as exc:  # includes a FIFO, a device, an oversize file
-        raise EvalFileError(f"cannot read {path}: {exc}") from exc
-    cases = []
-    seen: set[str] = set()
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path.name}:{n}: not JSON ({exc.msg})") from exc
-        except RecursionError as exc:
-            raise EvalFileError(f"{path.name}:{n}: nested too deeply") from exc
-        if isinstance(obj, dict) and "id" not in obj and "corpus" in obj:
-            continue  # the file's corpus directive (pages.corpus_directive)
-        case = parse_case(obj, f"{path.name}:{n}")
-        if case.id in seen:
-            raise EvalFileError(f"{path.name}:{n}: duplicate id {case.id!r}")
-        seen.add(case.id)
-        cases.append(case)
-    if not cases:
-        raise EvalFileError(f"{path} holds no cases")
-    return cases
-
-
-def is_correct(case: Case, text: str, doc: str) -> bool:
-    if case.doc and doc != case.doc:
-        return False
-    flat = collapse(text)
-    if case.pattern is not None:
-        return case.pattern.search(flat) is not None
-    return any(collapse(a) in flat for a in case.answers)
 
 
 class Verbatim:
@@ -178,15 +97,9 @@ class Verbatim:
         return self._texts[doc]
 
 
-def run_case(
-    engine: Engine,
-    case: Case,
-    top: int,
-    verbatim: Verbatim,
-    settings: AnswerSettings | None = None,
-) -> CaseResult:
+def run_case(answerer: Answerer, case: Case, top: int, verbatim: Verbatim) -> CaseResult:
     res = CaseResult(case.id, case.turns[-1], case.expected, case.unanswerable, tags=case.tags)
-    conv = Conversation(engine, settings=settings)
+    conv = Conversation(answerer)
     for turn in case.turns:
         t0 = time.perf_counter()
         try:
@@ -213,18 +126,20 @@ def run_case(
 
 
 def evaluate(
-    engine: Engine,
+    answerer: Answerer | Engine,
     cases: Sequence[Case],
     top: int = 5,
     progress: Callable[[int, int], None] | None = None,
-    settings: AnswerSettings | None = None,
 ) -> list[CaseResult]:
-    if engine.corpus_dir is None:
+    """Every case asked through `answerer` (an `Engine` alone: stage 1 only)."""
+    if not isinstance(answerer, Answerer):
+        answerer = Answerer(answerer)
+    if answerer.engine.corpus_dir is None:
         raise EvalFileError("the evaluation needs the corpus folder, to check every quote")
-    verbatim = Verbatim(engine.corpus_dir)
+    verbatim = Verbatim(answerer.engine.corpus_dir)
     results = []
     for i, case in enumerate(cases):
-        results.append(run_case(engine, case, top, verbatim, settings))
+        results.append(run_case(answerer, case, top, verbatim))
         if progress:
             progress(i + 1, len(cases))
     return results

@@ -93,8 +93,17 @@ def parse_squad(obj: Any, digest: str = "") -> SquadSet:
             start = len(text)
             text += ctx + "\n\n"
             spans.append((start, start + len(ctx)))
-            for qa in para.get("qas", []):
+            qas = para.get("qas", [])
+            if not isinstance(qas, list):
+                raise EvalFileError(f'article {a_i} paragraph {p_i}: "qas" must be a list')
+            for qa in qas:
+                if not isinstance(qa, dict):
+                    raise EvalFileError(
+                        f"article {a_i} paragraph {p_i}: a question is not an object"
+                    )
                 q, answers = qa.get("question"), qa.get("answers", [])
+                if not isinstance(answers, list):
+                    answers = []
                 golds = tuple(
                     " ".join(g["text"].split())
                     for g in answers

@@ -8,18 +8,19 @@ in the user cache, keyed by the file's digest, so a second run reuses them.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..answer.conversation import Conversation
-from ..answer.pipeline import answer
+from ..answer.pipeline import Answerer
 from ..opening import open_engine
 from ..paths import cache_dir
-from ..retrieval import Encoder, Engine
+from ..retrieval import Encoder, Engine, Reader
 from . import squad as sq
-from .followup_set import followup_pairs
+from .followup_set import followup_pairs, name_matters
 
 FOLLOWUP_PAIRS = 500  # the follow-up set's size, at most
 
@@ -58,12 +59,18 @@ def run_squad(
     encoder: Encoder | None = None,
     notify: Callable[[str], None] = lambda _: None,
     progress: Callable[[int, int], None] | None = None,
+    reader: Reader | None = None,
+    only: frozenset[str] | None = None,
 ) -> SquadReport:
+    """`only`: ask only about the articles with these titles (the corpus still holds
+    every article), e.g. those the reader never read in training."""
     data = sq.load_squad(path)
     questions = sq.sample(data, sample, seed)
+    if only is not None:
+        questions = [q for q in questions if data.articles[q.article].title in only]
     every = range(len(data.articles))
-    full = _engine(data, "full", every, notify, encoder)
-    results = sq.run(data, questions, lambda q: answer(full, q, top=top), progress=progress)
+    full = Answerer(_engine(data, "full", every, notify, encoder), reader)
+    results = sq.run(data, questions, lambda q: full.answer(q, top), progress=progress)
     report = SquadReport(str(path), top, sq.squad_metrics(results, top))
     report.misses = [
         {"question": r.question, "answers": list(r.answers), "top_quote": r.top_quote}
@@ -76,10 +83,8 @@ def run_squad(
         report.baseline = sq.squad_metrics(PlainBM25(data, every).run(questions), top)
     if negatives:
         half = range(len(data.articles) // 2)
-        part = _engine(data, "half", half, notify, encoder)
-        neg = sq.run(
-            data, questions, lambda q: answer(part, q, top=top), lambda q: q.article in half
-        )
+        part = full.on(_engine(data, "half", half, notify, encoder))
+        neg = sq.run(data, questions, lambda q: part.answer(q, top), lambda q: q.article in half)
         m = sq.squad_metrics(neg, top)
         report.negatives = {
             "indexed articles": float(len(half)),
@@ -87,25 +92,36 @@ def run_squad(
             "declined, article not indexed": m.get("negatives_declined", 0.0),
         }
     if followups:
-        report.followups = _followups(data, full, seed, top)
+        report.followups = _followups(data, full, seed, top, only)
     return report
 
 
-def _followups(data: sq.SquadSet, engine: Engine, seed: int, top: int) -> dict[str, float]:
+def _followups(
+    data: sq.SquadSet, answerer: Answerer, seed: int, top: int, only: frozenset[str] | None
+) -> dict[str, float]:
     """R@3 of the pronoun form asked after its first question, against R@3 of the same
-    question with the subject written out."""
-    pairs = followup_pairs(data, FOLLOWUP_PAIRS, seed)
+    question with the subject written out, on pairs where the name matters to the plain
+    baseline (followup_set.py)."""
+    from .baseline import PlainBM25
+
+    plain = PlainBM25(data, range(len(data.articles)))
+    pairs = followup_pairs(data, None, seed, name_matters(plain.rank_of))
+    if only is not None:
+        pairs = [p for p in pairs if data.articles[p.second.article].title in only]
+    if len(pairs) > FOLLOWUP_PAIRS:
+        pairs = random.Random(seed).sample(pairs, FOLLOWUP_PAIRS)
     rewritten = named = 0
     for p in pairs:
-        conv = Conversation(engine)
+        conv = Conversation(answerer)
         conv.ask(p.first, top=top)
         rank = sq.hit_rank(data, p.second, conv.ask(p.pronoun_form, top=top))
         rewritten += rank is not None and rank <= 3
-        rank = sq.hit_rank(data, p.second, answer(engine, p.second.question, top=top))
+        rank = sq.hit_rank(data, p.second, answerer.answer(p.second.question, top))
         named += rank is not None and rank <= 3
     n = len(pairs) or 1
     return {
         "pairs": float(len(pairs)),
+        "they pairs": float(sum(p.kind == "group" for p in pairs)),
         "R@3 follow-up": rewritten / n,
         "R@3 written out": named / n,
         "ratio": rewritten / named if named else 0.0,

@@ -22,10 +22,12 @@ def doc_key(meta: DocMeta, sha256: str) -> bytes:
     return hashlib.blake2b(json.dumps(row, ensure_ascii=False).encode(), digest_size=16).digest()
 
 
-def sentence_check(key: bytes, start: int, end: int, text: bytes) -> int:
-    """A sentence's checksum: its article's `doc_key`, its offsets and its UTF-8 text."""
+def sentence_check(key: bytes, start: int, end: int, text: bytes, joins: bool) -> int:
+    """A sentence's checksum: its article's `doc_key`, its offsets, whether it follows the
+    previous sentence with only whitespace between (a lead-in may be quoted with it) and
+    its UTF-8 text."""
     h = hashlib.blake2b(key, digest_size=8)
-    h.update(struct.pack("<qq", start, end))
+    h.update(struct.pack("<qq?", start, end, joins))
     h.update(text)
     return int.from_bytes(h.digest(), "little")
 

@@ -44,6 +44,13 @@ class IndexData:
     def sentence_text(self, sent_id: int) -> str:
         return self.checked_sentence(sent_id)[4]
 
+    def checked_joins(self, sent_id: int) -> bool:
+        """Whether sentence `sent_id` follows the one before with only whitespace between,
+        covered by its checksum (a flipped flag would quote another article's sentence
+        as its lead-in)."""
+        self.checked_sentence(sent_id)
+        return bool(self.sentences[sent_id, 4])
+
     def checked_sentence(self, sent_id: int) -> tuple[int, int, int, int, str]:
         """(doc_id, passage_id, start, end, text) of a sentence, after checking its ids
         are in range and its checksum matches: what is quoted and cited is what the build
@@ -51,7 +58,7 @@ class IndexData:
         16 MiB). Raises IndexCorrupt."""
         if not 0 <= sent_id < self.n_sentences:
             raise IndexCorrupt(f"index sentence id {sent_id} out of range")
-        doc_id, pid, start, end, _ = (int(x) for x in self.sentences[sent_id])
+        doc_id, pid, start, end, joins = (int(x) for x in self.sentences[sent_id])
         lo, hi = int(self.sent_text_offsets[sent_id]), int(self.sent_text_offsets[sent_id + 1])
         if not (0 <= doc_id < len(self.docs) and 0 <= pid < len(self.passages)):
             raise IndexCorrupt(f"index sentence {sent_id} has ids out of range")
@@ -62,7 +69,7 @@ class IndexData:
         if key is None:
             entry = self.docs[doc_id]
             key = self._keys.setdefault(doc_id, doc_key(entry.meta, entry.sha256))
-        if sentence_check(key, start, end, raw) != int(self.sent_check[sent_id]):
+        if sentence_check(key, start, end, raw, bool(joins)) != int(self.sent_check[sent_id]):
             raise IndexCorrupt(f"index sentence {sent_id} does not match its checksum")
         try:
             return doc_id, pid, start, end, raw.decode("utf-8")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,17 @@ VECTOR_DTYPES = {"sent_vec": "<f2", "passage_vec": "<f2"}  # only with a sentenc
 
 
 def file_digest(path: Path) -> str:
+    """BLAKE2 of a regular file, opened without blocking or following a symlink: a named
+    pipe put in an index file's place is refused (IndexCorrupt), never waited on."""
     h = hashlib.blake2b(digest_size=32)
-    with open(path, "rb") as fh:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise IndexCorrupt(f"index file {path.name} cannot be read ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise IndexCorrupt(f"index file {path.name} is not a regular file")
         while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()

@@ -58,10 +58,12 @@ class LocalRetriever:
 
     def joins_prev(self, sent_id: int) -> bool:
         """Sentence `sent_id` directly follows the previous one (only whitespace between)."""
-        return bool(self.data.sentences[sent_id, 4])
+        return self.data.checked_joins(sent_id)
 
     def previous(self, sentence: Sentence) -> Sentence | None:
-        return self.sentence(sentence.sent_id - 1) if self.joins_prev(sentence.sent_id) else None
+        if not self.joins_prev(sentence.sent_id):
+            return None
+        return _lead_in(self.sentence(sentence.sent_id - 1), sentence)
 
     def hit(
         self,
@@ -79,7 +81,7 @@ class LocalRetriever:
             if not self.joins_prev(s.sent_id):
                 before.append(None)
             else:  # inside the passage the previous sentence is at hand
-                before.append(sents[i - 1] if i else self.sentence(s.sent_id - 1))
+                before.append(_lead_in(sents[i - 1] if i else self.sentence(s.sent_id - 1), s))
         sims, passage_sim = self._sims(p, vector)
         return Hit(p, self.doc(p.doc_id), sents, tuple(before), score, reach, sims, passage_sim)
 
@@ -114,6 +116,18 @@ class LocalRetriever:
             float(post.idf[tid]) if (tid := post.vocab.get(t)) is not None else 0.0 for t in terms
         )
         return sum(max(v, 0.0) for v in idf) * (k1 + 1)
+
+
+def _lead_in(prev: Sentence, sentence: Sentence) -> Sentence:
+    """`prev` as `sentence`'s lead-in: of the same article, ending before it starts, in
+    its passage or the one before. Anything else is a damaged index (IndexCorrupt)."""
+    if (
+        prev.doc_id != sentence.doc_id
+        or prev.end > sentence.start
+        or sentence.passage_id - prev.passage_id not in (0, 1)
+    ):
+        raise IndexCorrupt(f"index sentence {sentence.sent_id} has a lead-in of another place")
+    return prev
 
 
 def _reach(score: float, reachable: float) -> float:

@@ -53,7 +53,7 @@ from .postings import Impact, Postings, okapi_norm
 __all__ = ["FORMAT", "FORMAT_VERSION", "POINTER", "DocEntry", "IndexData", "current_build", "load"]
 
 FORMAT = "newsqa-index"
-FORMAT_VERSION = 6  # v6: sentence checksums; v5: sentence vectors; v4: file checksums
+FORMAT_VERSION = 7  # v7: joins_prev checksummed; v6: sentence checksums; v5: vectors
 DAMAGED = "DAMAGED"  # written into a build found damaged while answering: rebuild it
 MAX_JSON_BYTES = 2 * 1024**3  # vocab.json of a very large corpus; params.json is small
 MAX_DOCS_BYTES = 2 * 1024**3

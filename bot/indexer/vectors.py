@@ -9,7 +9,7 @@ Reuse: each build also stores `sent_keys.npy`, a digest of every sentence's text
 encoder's settings. The next build (under the same build lock) reads the live build's
 keys and vectors, so a rebuild after adding one article embeds only that article's
 sentences, and nothing is stored twice. A live build that is missing, foreign, lexical
-or damaged is simply not reused.
+or damaged is simply not reused, and no vector is reused whose key is not its sentence's.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,15 @@ from numpy.typing import NDArray
 
 from ..errors import IndexError_
 from ..index.folder import current_build
+from ..index.integrity import file_digest
+from ..index.store import DAMAGED
 from ..progress import Progress
 from ..retrieval import Encoder
+from ..safe_io import read_regular
 from .writer import BuildFolder
 
 CHUNK = 256  # sentences per progress step
+MAX_PARAMS_BYTES = 64 * 1024 * 1024
 
 
 def digests(texts: Sequence[str], settings: dict[str, Any]) -> NDArray[np.uint8]:
@@ -44,19 +50,51 @@ def digests(texts: Sequence[str], settings: dict[str, Any]) -> NDArray[np.uint8]
 
 
 def _live_vectors(index_dir: Path, settings: dict[str, Any]) -> tuple[dict[bytes, int], Any]:
-    """The live build's sentence vectors by key, when it was made with this encoder."""
+    """The live build's sentence vectors by key, when it was made with this encoder, only
+    from files that pass their checks, and key by key: a row is reused only when its key
+    is the digest of that build's own sentence text and its vector is finite and of unit
+    length. A build marked damaged, a file that is not regular (a named pipe would block
+    the build for ever), of another size or checksum than params.json records, or of
+    another shape or dtype, gives nothing to reuse: those sentences are embedded anew."""
     try:
         folder = current_build(index_dir)
-        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+        if os.path.lexists(folder / DAMAGED):
+            return {}, None
+        raw, _ = read_regular(folder / "params.json", MAX_PARAMS_BYTES)
+        params = json.loads(raw)
         if params.get("settings", {}).get("encoder") != settings:
             return {}, None
+        for name in ("sent_keys.npy", "sent_vec.npy", "sent_text.bin", "sent_text_offsets.npy"):
+            _check_file(folder / name, params["files"][name])
         keys = np.load(folder / "sent_keys.npy", allow_pickle=False)
         vecs = np.load(folder / "sent_vec.npy", mmap_mode="r", allow_pickle=False)
-        if keys.dtype != np.uint8 or keys.ndim != 2 or len(keys) != len(vecs):
-            return {}, None
-    except (IndexError_, OSError, ValueError, AttributeError):
+        offsets = np.load(folder / "sent_text_offsets.npy", allow_pickle=False)
+        blob = (folder / "sent_text.bin").read_bytes()
+    except (IndexError_, OSError, ValueError, AttributeError, KeyError, TypeError):
         return {}, None
-    return {bytes(k): i for i, k in enumerate(keys)}, vecs
+    n, dim = len(keys), int(settings["dim"])
+    if (
+        keys.dtype != np.uint8 or keys.shape != (n, 16) or vecs.dtype != np.float16
+        or vecs.shape != (n, dim) or offsets.dtype != np.int64 or offsets.shape != (n + 1,)
+    ):  # fmt: skip
+        return {}, None
+    try:
+        texts = [blob[a:b].decode("utf-8") for a, b in itertools.pairwise(offsets.tolist())]
+    except (UnicodeDecodeError, TypeError):
+        return {}, None
+    own = digests(texts, settings)
+    norms = np.linalg.norm(np.asarray(vecs, dtype=np.float32), axis=1)
+    good = (own == keys).all(axis=1) & np.isfinite(norms) & (np.abs(norms - 1) < 0.05)
+    return {bytes(k): i for i, k in enumerate(keys) if good[i]}, vecs
+
+
+def _check_file(path: Path, record: dict[str, Any]) -> None:
+    """A regular file of the size and BLAKE2 checksum params.json records (ValueError)."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != record["size"]:
+        raise ValueError(f"{path.name}: not the file the build wrote")
+    if file_digest(path) != record["blake2b"]:
+        raise ValueError(f"{path.name}: checksum mismatch")
 
 
 def embed_sentences(

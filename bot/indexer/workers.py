@@ -100,7 +100,7 @@ class Ingestor:
                     encoded = s.text.encode("utf-8")
                     text += encoded
                     text_lens.append(len(encoded))
-                    checks.append(sentence_check(key, s.start, s.end, encoded))
+                    checks.append(sentence_check(key, s.start, s.end, encoded, joins))
                 tok_lens.append(n_tokens)
             batch.docs.append((doc.meta, art.sha256))
             batch.stats[name] = (art.size, art.mtime_ns)

@@ -13,7 +13,7 @@ from itertools import chain, pairwise
 from ..digest import rule_settings
 from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
-from .found import Found, merge
+from .found import Found, merge, sources_of
 from .furniture import TERMINAL, Line, body_spans, classify_line, has_credit, iter_lines
 from .roles import CAPTION, HEADING, TABLE, Roles, role_key
 
@@ -40,6 +40,9 @@ _TERMINAL_SENTENCE = re.compile(r"[a-z]{3,}[.!?]$")  # a line ending a sentence 
 HEADING_MAX_WORDS = 12  # a title-case line this short without a final stop is a heading
 CAPTION_MAX_WORDS = 25  # a one-sentence line this short under a photo credit is its caption
 _LIST_ITEM = re.compile(r"^(?:[-*•·▪]\s|\d{1,2}[.)]\s)")
+# A lead that opens on its dateline: "April 17, 2015 -- ...", "LONDON, May 2 (Reuters) - ..."
+_LEAD_DATELINE = re.compile(r"^([^.!?]{6,60}?\d{4}[^.!?]{0,20}?)\s+(?:--|—|–|-)\s+\S")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")  # "1. Finland": an item of a ranked list
 _SENTENCE_STOP = re.compile(r"[.!?][\"”’')\]]*\s+\S")  # a stop with more text after it
 
 
@@ -116,6 +119,7 @@ class _Page:
         self.seen: set[str] = set()
         self.in_tail = False
         self.key = ""  # the comparison key of the line just classified
+        self.last_numbered = False  # the line before was an item of a numbered run
         self.last = ""  # why the line before was dropped ("" when it was body)
 
     def reason(self, text: str, after: str | None) -> str | None:
@@ -140,6 +144,10 @@ class _Page:
         first = not self.paragraphs and reason in (None, "timestamp", HEADING)
         if first and (day := _dateline(text)):
             reason, self.dateline = "dateline", self.dateline or day
+        elif first and reason is None and (lead := _LEAD_DATELINE.match(text)):
+            # "April 17, 2015 -- The board voted ...": the lead's dateline is the
+            # article's own date; the sentence stays body.
+            self.dateline = self.dateline or find_date(lead.group(1))
         if (
             reason in (None, HEADING)
             and first
@@ -148,12 +156,20 @@ class _Page:
             and _looks_like_title(text)
         ):
             reason, self.title = "headline", text.lstrip("#").strip()  # "# Title" in Markdown
-        if reason is None and self.labels and _is_label(text):
+        numbered = bool(_NUMBERED.match(text)) and (
+            self.last_numbered or bool(after and _NUMBERED.match(after))
+        )
+        self.last_numbered = numbered
+        if numbered and reason in ("label", HEADING, None):
+            reason = None  # "1. Finland" in a run of them: a ranked list is body
+        elif reason is None and self.labels and _is_label(text):
             reason = "label"
         if (
             reason is None
+            and not numbered
             and self.labels
             and (_is_heading(text) or _is_list_heading(text, after, self.roles))
+            and not (after and _NUMBERED.match(after))  # "The top five were:" before "1. ..."
         ):
             reason = HEADING
         self.key = _norm(text) if reason is None else ""
@@ -232,18 +248,26 @@ def clean_document(
     that they are labels or headings): for a short page that would otherwise keep
     nothing."""
     found = found or Found()
-    brand = _brand((meta.publisher if meta else None) or found.publisher)
-    given_title = (meta.title if meta else None) or found.title
+    guess = found.guess or Found()
+    brand = _brand((meta.publisher if meta else None) or found.publisher or guess.publisher)
+    given_title = (meta.title if meta else None) or found.title or guess.title
     page = _Page(brand, _norm(given_title) if given_title else None, roles or {}, labels)
     for line, after in pairwise(chain(iter_lines(raw), [None])):
         assert line is not None  # only the sentinel, last, is None
         page.take(line, after.text if after else None)
     fallback = page.title or _fallback_title(name, raw, page.paragraphs)
-    own = Found(title=page.title, byline=page.byline, published=page.dateline)
+    own = Found(title=page.title, byline=page.byline, published=page.dateline).sourced(
+        "the article's text (its headline, byline or dateline)"
+    )
+    # What the page declares, then the article's own lines, then the extractor's guesses.
+    filled = found | own | guess
+    merged = merge(name, meta, filled, fallback)
+    origin = "the first words of the text" if page.paragraphs else "the file name"
     body, kept = _body(raw, page.paragraphs)
     return CleanDoc(
         doc_id=doc_id,
-        meta=merge(name, meta, found | own, fallback),
+        meta=merged,
+        sources=tuple(sources_of(merged, meta, filled, origin).items()),
         raw=body,
         paragraphs=kept,
         dropped=tuple(page.dropped),

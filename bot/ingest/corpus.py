@@ -20,7 +20,7 @@ from ..digest import rule_settings
 from ..errors import CorpusError
 from ..records import DocMeta
 from ..safe_io import BENEATH, NotRegular, read_beneath, read_regular
-from .found import Found, clip, date_of, web_url
+from .found import Found, clip, date_of, valid_utf8, web_url
 from .readers import SUFFIXES, read_bytes
 
 METADATA_FILE = "metadata.json"
@@ -102,7 +102,7 @@ def _walk(root: Path, skipped: list[str]) -> Iterator[tuple[str, os.DirEntry[str
     while stack:
         folder, prefix = stack.pop()
         try:
-            files, dirs = _listing(folder, prefix)
+            files, dirs = _listing(folder, prefix, skipped)
         except OSError as exc:
             if not prefix:
                 raise CorpusError(
@@ -119,8 +119,16 @@ def _walk(root: Path, skipped: list[str]) -> Iterator[tuple[str, os.DirEntry[str
                 stack.append((Path(d.path), sub))
 
 
+def printable(name: str) -> str:
+    """A file name as it can be shown: bytes that are not UTF-8 as escapes ("caf\\xe9")."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte stands for ("\ud800" from JSON)
+        return name.encode("utf-8", "backslashreplace").decode("ascii")
+
+
 def _listing(
-    folder: Path, prefix: str
+    folder: Path, prefix: str, skipped: list[str]
 ) -> tuple[list[tuple[str, os.DirEntry[str]]], list[os.DirEntry[str]]]:
     """One folder's article files (sorted) and subfolders."""
     files: list[tuple[str, os.DirEntry[str]]] = []
@@ -128,6 +136,11 @@ def _listing(
     with os.scandir(folder) as it:
         for entry in it:
             if entry.name.startswith("."):
+                continue
+            if not valid_utf8(entry.name):  # an old zip's "caf\xe9.txt": bytes, not text
+                skipped.append(
+                    f"{printable(prefix + entry.name)}: skipped (its name is not UTF-8; rename it)"
+                )
                 continue
             try:
                 is_dir = entry.is_dir()  # follows symlinks, as os.walk classifies them
@@ -219,6 +232,9 @@ def _read_metadata(root: Path) -> tuple[dict[str, DocMeta], str, list[str]]:
     out: dict[str, DocMeta] = {}
     warnings: list[str] = []
     for name, entry in entries.items():
+        if not valid_utf8(name):
+            warnings.append(f"ignored metadata for {printable(name)}: the name is not valid text")
+            continue
         if not isinstance(entry, dict):
             warnings.append(f"ignored metadata for {name}: expected an object of fields")
             continue

@@ -17,12 +17,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # <meta charset="iso-8859-7">, <meta http-equiv="Content-Type" content="text/html;
 # charset=Shift_JIS">: found in the page's first bytes, which any of these is ASCII in.
 _DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{2,40})", re.I)
+# An XHTML page may declare it only in its XML declaration: <?xml version="1.0"
+# encoding="iso-8859-1"?>, which comes first.
+_XML_DECLARED = re.compile(
+    rb"^\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{2,40})[\"']"
+)
 DECLARED_SCAN = 4096  # the HTML spec has the declaration within the first 1024 bytes
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The Python codec of the charset an HTML page declares, if Python knows it."""
-    m = _DECLARED.search(data[:DECLARED_SCAN])
+    """The Python codec of the charset an HTML page declares (a <meta> charset, else an
+    XML declaration's encoding), if Python knows it."""
+    head = data[:DECLARED_SCAN]
+    m = _DECLARED.search(head) or _XML_DECLARED.match(head)
     if not m:
         return None
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from ..digest import rule_settings
 from ..records import DocMeta
@@ -26,21 +26,52 @@ _KEYS = {
 _WEB = ("http://", "https://")
 
 
+FIELDS = ("title", "publisher", "published", "byline", "url")
+
+
 @dataclass(frozen=True)
 class Found:
-    """Metadata found in the article itself; every field may be missing."""
+    """Metadata found in the article itself; every field may be missing. `sources` says
+    where each field came from ("og:title", "the article's dateline"...); `guess` holds
+    what an extractor guessed (trafilatura), trusted after the article's own lines."""
 
     title: str | None = None
     publisher: str | None = None
     published: str | None = None  # ISO, possibly partial
     byline: str | None = None
     url: str | None = None  # the page's own address: http(s) only
+    sources: tuple[tuple[str, str], ...] = ()
+    guess: Found | None = None
 
     def __or__(self, other: Found) -> Found:
-        """Fields of `self`, with `other`'s where `self` has none."""
-        return Found(
-            **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)}
-        )
+        """Fields of `self`, with `other`'s where `self` has none (and their sources)."""
+        mine, theirs = dict(self.sources), dict(other.sources)
+        values, sources = {}, {}
+        for name in FIELDS:
+            own = getattr(self, name)
+            values[name] = own or getattr(other, name)
+            source = mine.get(name) if own else theirs.get(name)
+            if values[name] and source:
+                sources[name] = source
+        return Found(**values, sources=tuple(sources.items()), guess=self.guess or other.guess)
+
+    def sourced(self, source: str) -> Found:
+        """The same fields, each said to come from `source` (where none is said yet)."""
+        known = dict(self.sources)
+        for name in FIELDS:
+            if getattr(self, name) and name not in known:
+                known[name] = source
+        return replace(self, sources=tuple(known.items()))
+
+
+def valid_utf8(text: str) -> bool:
+    """False for a string holding a lone surrogate: a file name that is not UTF-8 (read
+    with surrogateescape) or a "\ud800" escape, which no terminal, JSON or file can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clip(value: object, name: str, notes: list[str]) -> str | None:
@@ -53,6 +84,9 @@ def clip(value: object, name: str, notes: list[str]) -> str | None:
         return None
     text = " ".join(value.split())
     if not text:
+        return None
+    if not valid_utf8(text):  # a lone surrogate ("\ud800" in JSON or YAML) prints nowhere
+        notes.append(f"{name} is not valid text (a lone surrogate): dropped")
         return None
     if len(text) > MAX_FIELD:
         notes.append(f"{name} longer than {MAX_FIELD} characters: clipped")
@@ -130,9 +164,26 @@ def from_mapping(data: Mapping[str, object]) -> tuple[Found, list[str]]:
             published=date_of(picked["published"], notes),
             byline=clip(picked["byline"], "byline", notes),
             url=web_url(picked["url"], notes),
-        ),
+        ).sourced("front matter"),
         notes,
     )
+
+
+def sources_of(meta: DocMeta, given: DocMeta | None, found: Found, fallback: str) -> dict[str, str]:
+    """Where each field of the merged `meta` came from: metadata.json, the article
+    (`found.sources`), or, for a title found nowhere, the fallback's origin."""
+    out: dict[str, str] = {}
+    said = dict(found.sources)
+    for name in FIELDS:
+        if not getattr(meta, name):
+            continue
+        if given is not None and getattr(given, name):
+            out[name] = "metadata.json"
+        elif name in said and getattr(found, name):
+            out[name] = said[name]
+        elif name == "title":
+            out[name] = fallback
+    return out
 
 
 def merge(doc: str, given: DocMeta | None, found: Found, fallback_title: str) -> DocMeta:

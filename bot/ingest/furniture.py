@@ -201,8 +201,16 @@ def has_credit(text: str) -> bool:
     return _credit_start(text) is not None
 
 
+# A list item's marker, as an extractor writes it ("- 44/50 Li Ka-shing buys O2"): never
+# part of a quote.
+_LIST_MARKER = re.compile(r"^[-•*·–▪◦]\s+(?=\S)")
+
+
 def body_spans(line: Line) -> list[Span]:
-    """Spans of a body line with glued credits and template tokens cut out."""
+    """Spans of a body line with a leading list marker, glued credits and template tokens
+    cut out."""
+    if marker := _LIST_MARKER.match(line.text):
+        line = Line(line.start + marker.end(), line.end, line.text[marker.end() :])
     text, start = line.text, line.start
     credit = _credit_start(text)
     end = len(text) if credit is None else credit

@@ -16,19 +16,25 @@ import re
 import signal
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..digest import rule_settings
+from .boundaries import SIGNALS, boundaries, prose_lead
 from .dates import dates_in
 from .found import Found, clip, date_of, publisher_name, web_url
-from .roles import html_roles
+from .page_meta import declared as page_declared
+from .page_meta import same_site
+from .roles import html_roles, role_key
 
 _BLANK_RUN = re.compile(r"\n{3,}")
+_NOT_WORD = re.compile(r"[\W_]+")  # "News Nation" names the site "newsnation.in"
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·)\s+")
 # Never text: scripts, styles and the page's own furniture blocks.
 _SKIP_TAGS = frozenset("script style nav header footer aside form noscript svg".split())
@@ -37,33 +43,67 @@ _BLOCK_TAGS = frozenset(
     "p div br li h1 h2 h3 h4 h5 h6 tr section article blockquote figcaption title".split()
 )
 EXTRACTOR = "trafilatura"
+# Bumped when how a page is read changes beyond these constants (a fingerprint of rule
+# constants cannot see code): 2 = declared metadata first, teasers and captions by role.
+READING_VERSION = 2
 try:  # the extractor's version is part of the rules: an upgrade re-extracts the pages
     EXTRACTOR_VERSION = _version("trafilatura")
 except PackageNotFoundError:  # pragma: no cover - a declared dependency
     EXTRACTOR_VERSION = "missing"
 
 
-def read_html(markup: str) -> tuple[str, Found, list[str], dict[str, str]]:
-    """(main text, metadata found in the page, notes, the roles of its non-body lines)."""
+def read_html(
+    markup: str, signals: Iterable[str] = SIGNALS
+) -> tuple[str, Found, list[str], dict[str, str]]:
+    """(main text, metadata found in the page, notes, the roles of its non-body lines).
+    The metadata is what the page declares (page_meta.py), with trafilatura's guesses
+    for what it leaves out as `Found.guess`. `signals`: which of boundaries.py's signals
+    of where the article ends are read (all, but when one is measured)."""
     notes: list[str] = []
+    tree = parse(markup)
+    declared, meta_notes = page_declared(tree, strip_site) if tree is not None else (Found(), [])
     try:
         with _time_limit(PAGE_SECONDS):
             doc = _trafilatura(markup)
     except _Slow as exc:
         raise ValueError(f"took over {PAGE_SECONDS} s to extract: skipped") from exc
     if doc is None or not (doc.get("text") or "").strip():
-        return html_to_text(markup), Found(), notes, html_roles(markup, None)
+        return html_to_text(markup), declared, meta_notes, html_roles(tree, None)
     lines = _unwrapped(doc.get("body"), doc["text"]).splitlines()
+    if tree is not None and (lead := prose_lead(tree, "\n".join(lines), role_key)):
+        lines.insert(0, lead)  # the lead the page marked up as a heading is body
     text = _BLANK_RUN.sub("\n\n", "\n\n".join(line.strip() for line in lines))
     site = publisher_name(doc.get("sitename"), notes, doc.get("hostname"))
-    found = Found(
+    guess = Found(
         title=clip(strip_site(doc.get("title"), site, doc.get("hostname")), "title", notes),
         publisher=site,
         published=date_of(_own_date(markup, doc.get("date"), text, notes), notes),
         byline=clip(doc.get("author"), "byline", notes),
-        url=web_url(doc.get("url"), notes),  # the page's canonical or og:url
-    )
-    return text.strip() + "\n", found, notes, html_roles(markup, doc.get("body"))
+        url=web_url(doc.get("url"), notes),
+    ).sourced("trafilatura's guess")
+    found = replace(declared, byline=guess.byline, guess=guess)
+    found = replace(found, publisher=same_site(found.publisher, guess.publisher))
+    if guess.byline:
+        found = found.sourced("trafilatura's guess")  # the byline: pages rarely declare it
+    host = urlsplit(found.url or guess.url or "").hostname
+    if not (found.publisher or guess.publisher) and host:  # the last resort: the domain
+        found = replace(found, publisher=publisher_name(host, notes))
+        found = replace(found, sources=(*found.sources, ("publisher", "the page's domain")))
+    roles = html_roles(tree, doc.get("body"))
+    if tree is not None:  # the page's structure says where its article ends
+        ends = boundaries(tree, text.splitlines(), role_key, signals)
+        roles = {**ends, **roles}  # a heading stays a heading (ranked with its paragraph)
+    return text.strip() + "\n", found, meta_notes + notes, roles
+
+
+def parse(markup: str) -> Any | None:
+    """The page's element tree (lxml, trafilatura's own parser), or None."""
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(markup)
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return None
 
 
 def _own_date(markup: str, date: object, body: str, notes: list[str]) -> object:
@@ -169,8 +209,8 @@ def strip_site(title: object, site: str | None, host: object) -> str | None:
     seps = list(_TITLE_SEPARATORS.finditer(title))
     for i, m in enumerate(seps):
         end = seps[i + 1].start() if i + 1 < len(seps) else len(title)
-        segment = title[m.end() : end].lower()  # the part right after this separator
-        if m.start() > 0 and any(n in segment for n in names):
+        segment = _NOT_WORD.sub("", title[m.end() : end].lower())  # the part after it
+        if m.start() > 0 and any(_NOT_WORD.sub("", n) in segment for n in names):
             return title[: m.start()].strip()
     return title
 

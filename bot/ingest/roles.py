@@ -34,11 +34,12 @@ def _text(el: Any) -> str:
     return "".join(el.itertext())
 
 
-def html_roles(markup: str, body: Any | None) -> dict[str, str]:
+def html_roles(tree: Any | None, body: Any | None) -> dict[str, str]:
     """Roles of a page's lines: from trafilatura's body tree (`head`, `table`, `list`)
-    and from the page itself (`<figcaption>`, `<h1>`-`<h6>`, items that are links)."""
+    and from the page itself (`tree`: `<figcaption>`, `<h1>`-`<h6>`, items that are
+    links)."""
     roles: dict[str, str] = {}
-    links, page_roles = _page_roles(markup)
+    links, page_roles = _page_roles(tree) if tree is not None else (set(), {})
     roles.update(page_roles)
     if body is None:
         return roles
@@ -55,21 +56,34 @@ def html_roles(markup: str, body: Any | None) -> dict[str, str]:
     return roles
 
 
-def _page_roles(markup: str) -> tuple[set[str], dict[str, str]]:
+def _page_roles(tree: Any) -> tuple[set[str], dict[str, str]]:
     """(keys of list items that are links, roles of captions and headings) in the page."""
-    import lxml.html  # trafilatura's own parser: a dependency already
-
-    try:
-        tree = lxml.html.fromstring(markup)
-    except (ValueError, TypeError, lxml.etree.ParserError):
-        return set(), {}
     roles: dict[str, str] = {}
     for el in tree.iter("figcaption"):
         _put(roles, _text(el), CAPTION)
     for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6"):
-        _put(roles, _text(el), HEADING)
+        if not reads_as_prose(_text(el)):
+            _put(roles, _text(el), HEADING)
     links = {key for key in _link_items(tree.iter("li")) if key}
     return links, roles
+
+
+PROSE_WORDS = 12  # a heading tag holding a sentence longer than this is body (a lead)
+
+
+def reads_as_prose(text: str) -> bool:
+    """A full sentence in a heading tag, as some sites mark their first paragraph: over
+    PROSE_WORDS words, ending with a stop, with small words of running text in it."""
+    words = text.split()
+    small = sum(w.lower() in _FUNCTION_WORDS for w in words)
+    return (
+        len(words) > PROSE_WORDS and text.rstrip(' "”’)').endswith((".", "!", "?")) and small >= 3
+    )
+
+
+_FUNCTION_WORDS = frozenset(
+    "the a an of to in on at for with by from and or that was were is are has have had".split()
+)
 
 
 def _link_items(items: Iterable[Any]) -> Iterable[str]:

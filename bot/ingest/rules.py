@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clean, corpus, dates, found, furniture, readers, roles, segment, tokens
+from . import (
+    boundaries,
+    clean,
+    corpus,
+    dates,
+    found,
+    furniture,
+    page_meta,
+    readers,
+    roles,
+    segment,
+    tokens,
+)
 
 
 def ingest_settings() -> dict[str, Any]:
@@ -20,7 +32,9 @@ def ingest_settings() -> dict[str, Any]:
         "clean": clean.SETTINGS,
         "furniture": furniture.SETTINGS,
         "roles": roles.SETTINGS,
+        "boundaries": boundaries.SETTINGS,
         "found": found.SETTINGS,
+        "page_meta": page_meta.SETTINGS,
         "dates": dates.SETTINGS,
         "segment": segment.SETTINGS,
     }

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..answer.settings import DEFAULT_TOP, MAX_TOP
-from ..errors import QuestionError
+from ..answer.settings import DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP
+from ..errors import BotError
 from .article_cli import article_cmd
 from .eval_cli import eval_cmd
 from .index_cli import index_cmd
@@ -63,11 +63,20 @@ def main(ctx: click.Context) -> None:
       DISCORD_TOKEN     the Discord bot's token (also read from .env)
       DISCORD_GUILD_ID  sync the Discord commands to this server only
     """
+    _unbreakable_output()
     if ctx.invoked_subcommand is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            ctx.invoke(chat)
-        else:
-            ctx.invoke(ask)
+        command = chat if sys.stdin.isatty() and sys.stdout.isatty() else ask
+        # Parsed as if typed, so that NEWSQA_* variables count (ctx.invoke reads none).
+        with command.make_context(command.name, [], parent=ctx) as sub:
+            command.invoke(sub)
+
+
+def _unbreakable_output() -> None:
+    """A terminal or pipe that cannot show every character (PYTHONIOENCODING=latin-1, an
+    old locale) gets "?" for those, never a traceback in the middle of an answer."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", "") == "strict":
+            stream.reconfigure(errors="replace")
 
 
 @main.command()
@@ -103,10 +112,8 @@ def ask(
     with errors_to_exit():
         live = live_engine(where)
         if question is not None:
-            from ..answer.pipeline import answer
-
             text = valid_text(question)
-            result = live.call(lambda engine: answer(engine, text, top=top))
+            result = live.call(lambda engine: live.answerer(engine).answer(text, top))
             if as_json:
                 click.echo(json.dumps(_to_json(result), ensure_ascii=False))
             else:
@@ -130,21 +137,31 @@ def _answer_lines(
     if lines is sys.stdin and hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")  # a bad byte: U+FFFD, not a traceback
     from ..answer.conversation import Conversation
-    from .render import answer_text, error_json, inert
+    from .render import answer_text, inert
 
-    conv = Conversation(live.engine)
-    live.on_swap.append(lambda engine: setattr(conv, "engine", engine))
+    conv = Conversation(live.answerer())
+    live.on_swap.append(conv.use)
     console = out_console()
     for raw in lines:
+        if len(raw) > MAX_QUESTION_CHARS + 2:  # echo a prefix: 300 MB in is not 300 MB out
+            shown = valid_text(raw[:ECHO_CHARS]) + "…"
+            _line_error(
+                shown,
+                f"question too long ({len(raw):,} characters; the limit is {MAX_QUESTION_CHARS:,})",
+                as_json,
+                console,
+            )
+            continue
         line = valid_text(raw.rstrip("\r\n"))
         try:
             live.refresh()  # a long stream of questions sees articles added meanwhile
-            result = live.call(partial(_one, conv=conv if conversation else None, q=line, top=top))
-        except QuestionError as exc:
-            if as_json:
-                click.echo(json.dumps(error_json(line, str(exc)), ensure_ascii=False))
-            else:
-                console.print(f"Q: {inert(line)}\n  ({exc})\n", markup=False)
+        except BotError as exc:  # e.g. a sync tool emptied the folder for a moment
+            notify(f"could not rebuild the index ({exc}); answering from the one before")
+        try:
+            one = partial(_one, live=live, conv=conv if conversation else None, q=line, top=top)
+            result = live.call(one)
+        except BotError as exc:  # this line's answer failed: it still gets its line
+            _line_error(line, str(exc), as_json, console)
             continue
         if as_json:
             click.echo(json.dumps(_to_json(result), ensure_ascii=False))
@@ -154,11 +171,22 @@ def _answer_lines(
         sys.stdout.flush()
 
 
-def _one(engine: Engine, conv: Conversation | None, q: str, top: int) -> Answer:
-    """One line's answer: a turn of `conv`, or a question on its own."""
-    from ..answer.pipeline import answer
+ECHO_CHARS = 80  # of an over-long line, what its error echoes
 
-    return conv.ask(q, top=top) if conv is not None else answer(engine, q, top=top)
+
+def _line_error(line: str, message: str, as_json: bool, console: Any) -> None:
+    from .render import error_json, inert
+
+    if as_json:
+        click.echo(json.dumps(error_json(line, message), ensure_ascii=False))
+    else:
+        console.print(f"Q: {inert(line)}\n  ({message})\n", markup=False)
+    sys.stdout.flush()
+
+
+def _one(engine: Engine, live: LiveEngine, conv: Conversation | None, q: str, top: int) -> Answer:
+    """One line's answer: a turn of `conv`, or a question on its own."""
+    return conv.ask(q, top=top) if conv is not None else live.answerer(engine).answer(q, top)
 
 
 @main.command()

@@ -120,7 +120,9 @@ class NewsBot(commands.Bot):
         self.live = LiveEngine.of(engine)
         self.settings = settings
         self.conversations = ConversationStore(
-            self.engine, max_conversations=settings.max_conversations, ttl=settings.conversation_ttl
+            self.live.answerer(),
+            max_conversations=settings.max_conversations,
+            ttl=settings.conversation_ttl,
         )
         self.answered = 0  # interactions answered, for tests and logs
         self.live.on_swap.append(self._swap)

@@ -46,6 +46,12 @@ SQUAD_GATES = (
     help="SQuAD: also index half of the articles and report the share declined on each side.",
 )
 @click.option("--followups", is_flag=True, help="SQuAD: follow-ups with the subject as a pronoun.")
+@click.option(
+    "--held-out",
+    is_flag=True,
+    help="SQuAD: ask only about the articles the shipped reader never saw in training or "
+    "calibration (its card's held-out list); the corpus still holds every article.",
+)
 @click.option("--min-hit1", type=click.FloatRange(0, 1), help="Fail when hit@1 is lower.")
 @click.option("--min-hit3", type=click.FloatRange(0, 1), help="Fail when hit@3 is lower.")
 @click.option(
@@ -98,8 +104,11 @@ def _cases(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
         if about is not None:  # a question file about a corpus of its own
             corpus = unpack(about)
             where = replace(where, corpus=corpus, index=default_index(corpus))
-        engine = open_engine(where)
-        results = evaluate(engine, cases, top, _progress(len(cases)))
+        from ..answer.pipeline import Answerer
+
+        reader = where.reader()
+        answerer = Answerer(open_engine(where), reader)
+        results = evaluate(answerer, cases, top, _progress(len(cases)))
         plain = case_baseline(where.corpus, cases) if opts["baseline"] else None
     m = metrics(results, top)
     if plain is not None:
@@ -130,6 +139,8 @@ def _squad(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
             negatives=opts["negatives"],
             followups=opts["followups"],
             encoder=opts["where"].encoder(),
+            reader=opts["where"].reader(),
+            only=_held_out() if opts["held_out"] else None,
             notify=notify,
             progress=_progress(opts["sample"] or 1000),
         )
@@ -152,6 +163,15 @@ def _squad(path: Path, opts: dict[str, Any], reports: list[dict[str, Any]]) -> l
     if limit is not None and ratio is not None and ratio < limit:
         below.append(f"follow-up ratio {ratio:.3f} < {opts['min_followup_ratio']:.3f}")
     return below
+
+
+def _held_out() -> frozenset[str]:
+    from ..encoder.reader import held_out_titles
+
+    titles = held_out_titles()
+    if not titles:
+        raise EvalFileError("--held-out: the reader's card lists no held-out articles")
+    return titles
 
 
 def _progress(total: int) -> Callable[[int, int], None] | None:

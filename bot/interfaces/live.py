@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, TypeVar
 from ..errors import BotError, IndexCorrupt
 
 if TYPE_CHECKING:
-    from ..retrieval import Engine
+    from ..answer.pipeline import Answerer
+    from ..retrieval import Engine, Reader
 
 T = TypeVar("T")
 REFRESH_SECONDS = 5.0  # the check stats every file of the corpus: not before every answer
@@ -45,8 +46,10 @@ class LiveEngine:
         reopen: Callable[[], Engine] | None = None,
         interval: float = REFRESH_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        reader: Reader | None = None,
     ) -> None:
         self.engine = engine
+        self.reader = reader  # the interface's reader, loaded once: kept across rebuilds
         self._reopen = reopen
         self.on_swap: list[Callable[[Engine], None]] = []
         self._lock = threading.Lock()  # one rebuild at a time (Discord answers in threads)
@@ -66,10 +69,13 @@ class LiveEngine:
         if stale_reason(self.engine) is None:
             return False
         with self._lock:
+            old = _build_of(self.engine)
             self._backoff = min(self._backoff * 2, MAX_BACKOFF)  # until it works again
             engine = self._reopen()  # a BotError (no articles left...) is the caller's
             self._swap(engine)
-        if stale_reason(engine) is None:
+        if old is None or _build_of(engine) != old:
+            # Built and swapped in. The corpus may have changed again meanwhile (a sync
+            # tool writing): that is no failure, and is picked up at the next check.
             self._backoff = 1
         # else: the rebuild could not be written and the old index is served (stale):
         # retried ever more rarely, not every few seconds, since each try is a full build.
@@ -79,6 +85,13 @@ class LiveEngine:
         self.engine = engine
         for swap in self.on_swap:
             swap(engine)
+
+    def answerer(self, engine: Engine | None = None) -> Answerer:
+        """The one answer path over `engine` (default: the current one) with this
+        interface's reader."""
+        from ..answer.pipeline import Answerer
+
+        return Answerer(engine if engine is not None else self.engine, self.reader)
 
     @classmethod
     def of(cls, engine: Engine | LiveEngine) -> LiveEngine:
@@ -105,6 +118,12 @@ class LiveEngine:
         return True
 
 
+def _build_of(engine: Engine) -> object:
+    """The build folder a local engine answers from (None: a cluster, no folder)."""
+    data = getattr(engine.retriever, "data", None)
+    return getattr(data, "folder", None)
+
+
 async def keep_fresh(live: LiveEngine, log: logging.Logger) -> None:
     """For a server (Discord): `live.refresh` every `interval` seconds in a thread of its
     own, so a rebuild runs while answers go on from the old index; then it is swapped in.
@@ -119,5 +138,7 @@ async def keep_fresh(live: LiveEngine, log: logging.Logger) -> None:
                     log.info("corpus changed: now %d articles", len(live.engine.documents))
             except BotError as exc:  # the rebuild failed: the old index still answers
                 log.warning("could not rebuild the index: %s", exc)
+            except Exception:  # a bug must not end freshness for good: say it, go on
+                log.exception("checking the corpus for changes failed")
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -147,6 +147,8 @@ def article_json(doc: CleanDoc, dropped: bool = False) -> dict[str, Any]:
         "published": full_date(m.published),
         "date": m.published,
         "byline": m.byline,
+        "url": m.url,
+        "sources": dict(doc.sources),  # where each field came from
         "text": doc.raw,
         **extra,
     }
@@ -162,6 +164,7 @@ def article_text(doc: CleanDoc, first: bool = True, dropped: bool = False) -> Te
         ("Publisher", m.publisher),
         ("Date", human_date(m.published)),
         ("Byline", m.byline),
+        ("Link", m.url),
     ):
         out.append(f"{label}: ", style="bold")
         out.append(f"{inert(value or '—')}\n")

@@ -44,7 +44,7 @@ class ChatSession:
     def __init__(self, engine: Engine | LiveEngine, top: int = DEFAULT_TOP) -> None:
         self.live = LiveEngine.of(engine)
         self.top = top
-        self.conversation = Conversation(self.engine)
+        self.conversation = Conversation(self.live.answerer())
         self.last: Answer | None = None
         self.done = False
         self.live.on_swap.append(self._swap)
@@ -55,7 +55,7 @@ class ChatSession:
 
     def _swap(self, engine: Engine) -> None:
         """The index was rebuilt: the conversation goes on over the new one."""
-        self.conversation.engine = engine
+        self.conversation.use(engine)
 
     def handle(self, line: str) -> Text | str | None:
         """Output for one input line (None for nothing to print)."""

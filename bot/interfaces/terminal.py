@@ -19,7 +19,7 @@ from ..paths import default_corpus, default_index
 from .render import inert
 
 if TYPE_CHECKING:
-    from ..retrieval import Encoder, Engine
+    from ..retrieval import Encoder, Engine, Reader
     from .live import LiveEngine
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,14 +62,27 @@ def errors_to_exit() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Where:
-    """What every command is pointed at: the corpus, its index, and whether to answer from
+    """What every command is pointed at: the corpus, its index, whether to answer from
     words only (`--lexical` or NEWSQA_LEXICAL=1: no sentence vectors, for archives too
-    large to embed on one machine)."""
+    large to embed on one machine), and whether the reader reads the candidates
+    (`--no-reader` or NEWSQA_READER=0: for comparison and slow machines)."""
 
     corpus: Path
     index: Path
     lexical: bool = False
     cluster: str | None = None  # a Ray head's host:port: serve the sharded index there
+    use_reader: bool = True
+
+    def reader(self) -> Reader | None:
+        """The reader, unless words only or switched off; it starts loading now, in the
+        background, like the encoder."""
+        if self.lexical or not self.use_reader:
+            return None
+        from ..encoder.reader import MiniLMReader
+
+        reader = MiniLMReader()
+        reader.warm()
+        return reader
 
     def encoder(self) -> Encoder | None:
         """The sentence encoder, unless lexical. Every command that asks for it uses it
@@ -93,8 +106,19 @@ def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
         corpus = kwargs.pop("corpus_dir") or default_corpus()
         index = kwargs.pop("index_dir") or default_index(corpus)
         cluster = kwargs.pop("cluster") or None  # an empty NEWSQA_CLUSTER is unset
-        where = Where(corpus, index, bool(kwargs.pop("lexical")), cluster)
+        lexical, use_reader = bool(kwargs.pop("lexical")), bool(kwargs.pop("use_reader"))
+        where = Where(corpus, index, lexical, cluster, use_reader)
         return func(*args, where=where, **kwargs)
+
+    wrapper = click.option(
+        "--reader/--no-reader",
+        "use_reader",
+        default=True,
+        envvar="NEWSQA_READER",
+        help="Let the reader (a small cross-encoder) re-rank the best candidates and judge "
+        "whether they answer; --no-reader: today's score alone (default: $NEWSQA_READER, "
+        "else on; off with --lexical).",
+    )(wrapper)
 
     wrapper = click.option(
         "--cluster",
@@ -128,11 +152,13 @@ def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def live_engine(where: Where) -> LiveEngine:
     """The engine of `where`, reopened (so rebuilt) when the corpus changes or the index
-    proves damaged while answering (`live.py`), with the same encoder: loaded once."""
+    proves damaged while answering (`live.py`), with the same encoder and reader: each
+    loaded once."""
     from .live import LiveEngine
 
+    reader = where.reader()
     first = open_engine(where)
-    return LiveEngine(first, lambda: open_engine(where, first.encoder))
+    return LiveEngine(first, lambda: open_engine(where, first.encoder), reader=reader)
 
 
 def open_engine(where: Where, encoder: Encoder | None = None) -> Engine:
