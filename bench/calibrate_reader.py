@@ -175,13 +175,13 @@ def auc(pos: list[float], neg: list[float]) -> float:
 
 
 def evidence_rows(
-    rows: list[Asked], w: float
+    rows: list[Asked], w: float, right_only: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     groups = sorted({a.group for a in rows})
     xs, ys, gs = [], [], []
     for a in rows:
         j = judged(a, w)
-        if j is not None:
+        if j is not None and not (right_only and a.group == "answerable" and not j[2]):
             xs.append(j[1])
             ys.append(1.0 if a.group == "answerable" else 0.0)
             gs.append(a.group)
@@ -229,8 +229,21 @@ def main() -> None:
     ap.add_argument("--pairs", type=Path, default=cache_dir() / "reader-train" / "pairs.jsonl")
     ap.add_argument("--shift", type=float, default=0.0, help="with --write: the bias shift")
     ap.add_argument("--write", action="store_true", help="write bot/answer/evidence.json")
+    ap.add_argument("--cached", action="store_true", help="reuse the last run's rows")
+    ap.add_argument(
+        "--right-only",
+        action="store_true",
+        help="positives: answerable questions whose judged candidate is right (else all)",
+    )
     ns = ap.parse_args()
-    rows = collect(ns.split, ns.pairs)
+    saved = cache_dir() / "reader-calibrate" / f"rows-{ns.split}.json"
+    if ns.cached and saved.exists():  # the rows of the last run: to try another fit
+        rows = [
+            Asked(r["group"], [tuple(c) for c in r["cands"]]) for r in json.loads(saved.read_text())
+        ]  # type: ignore[misc]
+    else:
+        rows = collect(ns.split, ns.pairs)
+        saved.write_text(json.dumps([{"group": a.group, "cands": a.cands} for a in rows]))
     shipped = json.loads(EVIDENCE_FILE.read_text(encoding="utf-8"))
     shifts = [float(s) for s in np.arange(-2.0, 2.01, 0.5)]
     if ns.split == "held-out":  # measure the shipped weights, fit nothing
@@ -245,16 +258,20 @@ def main() -> None:
     print("| w | R@1 among read candidates |\n|---|---|")
     for x in sorted({0.0, w / 2, w, 2 * w}):
         print(f"| {x:.3f} | {r1(rows, x):.3f} |")
-    x, y, weights, _ = evidence_rows(rows, w)
-    beta = fit(x, y, weights)
-    weights_fit = {n: round(float(b), 3) for n, b in zip(EVIDENCE_FEATURES, beta[1:], strict=True)}
-    model = EvidenceModel(**weights_fit, bias=round(float(beta[0]), 3))
-    print("fitted:", weights_fit, f"bias {beta[0]:.3f}")
-    table = declined_table(rows, w, model, shifts)
-    print("\n".join(table))
-    print("\n".join(aucs(rows, w, model)))
+    model = None
+    for label, right_only in (("answerable", False), ("answered right", True)):
+        x, y, weights, _ = evidence_rows(rows, w, right_only)
+        beta = fit(x, y, weights)
+        fitted = {n: round(float(b), 3) for n, b in zip(EVIDENCE_FEATURES, beta[1:], strict=True)}
+        candidate = EvidenceModel(**fitted, bias=round(float(beta[0]), 3))
+        print(f"\npositives: {label}; fitted:", fitted, f"bias {beta[0]:.3f}")
+        print("\n".join(declined_table(rows, w, candidate, shifts)))
+        print("\n".join(aucs(rows, w, candidate)))
+        if right_only == ns.right_only:
+            model, weights_fit, beta_kept = candidate, fitted, beta
+    assert model is not None
     if ns.write:
-        chosen = EvidenceModel(**weights_fit, bias=round(float(beta[0]) + ns.shift, 3))
+        chosen = EvidenceModel(**weights_fit, bias=round(float(beta_kept[0]) + ns.shift, 3))
         line = declined_table(rows, w, model, [ns.shift])
         shipped["reader"] = {
             "fitted_on": f"SQuAD dev half, {ns.split} split (train/splits.py): answerable "

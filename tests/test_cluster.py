@@ -27,7 +27,7 @@ from bot.interfaces.render import answer_to_json
 from bot.opening import open_engine
 from bot.retrieval import Engine
 
-from .conftest import BUNDLED, ROOT, quiet
+from .conftest import BUNDLED, ROOT, quiet, write
 
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # loopback stays loopback (connect.py)
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
@@ -217,3 +217,29 @@ def _bot(*args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         cwd=ROOT,
     )
+
+
+def test_3_a_rebuild_keeps_serving_running_clients_which_then_move_to_it(
+    cluster: Any, tmp_path: Path
+) -> None:
+    # Hardening item 3: a rebuild used to kill every older build's shard actors, so a
+    # running chat or bot failed until restarted, and never saw the corpus change.
+    from bot.cluster.opening import build_on_cluster, cluster_stale_reason, open_cluster
+    from bot.interfaces.live import LiveEngine
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, folder)
+    index = tmp_path / "index"
+    build_on_cluster(cluster.address, folder, index, 2, 1, quiet)
+    reopen = lambda: open_cluster(cluster.address, folder, index, quiet)  # noqa: E731
+    live = LiveEngine(reopen(), reopen, interval=0, stale=lambda e: cluster_stale_reason(e, index))
+    before = live.engine
+    assert answer(before, "Who is Mustafa Bali?").answered
+    write(
+        folder, "ferry.txt", "Ferry news\n\nThe island ferry now sails twice a day from Quillon.\n"
+    )
+    build_on_cluster(cluster.address, folder, index, 2, 1, quiet)  # another client rebuilds
+    assert answer(before, "Who is Mustafa Bali?").answered  # the old build still answers
+    assert cluster_stale_reason(before, index) == "the cluster index was rebuilt"
+    assert live.refresh() and live.engine is not before  # ... and the client moves on
+    assert answer(live.engine, "How often does the island ferry sail?").answered

@@ -121,7 +121,9 @@ def test_small_talk_is_answered_kindly_and_is_no_turn(tmp_path: Path) -> None:
     assert ans.resolved_question == "What year did Tesla die?"
 
 
-def test_small_talk_in_json_is_not_answered_with_a_message(tiny_corpus: Path, tmp_path: Path) -> None:
+def test_small_talk_in_json_is_not_answered_with_a_message(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
     args = ["--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"), "--json"]
     out = CliRunner().invoke(main, ["ask", "thanks", *args])
     assert out.exit_code == 0, out.output

@@ -223,6 +223,24 @@ def test_15_a_private_reply_that_fails_after_it_arrived_is_not_sent_again(
     assert len(private) == 1 and private[0]["content"].startswith("Sorry")
 
 
+def test_7_an_answer_that_may_have_arrived_is_never_replaced_by_an_apology(
+    bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hardening item 7: every answer edit fails, the followup carrying the answer is
+    # applied but Discord answers 500. The answer stays; no "something went wrong".
+    async def scenario(s: DiscordStandIn, bot: NewsBot) -> None:
+        s.fail_edits = 100
+        s.fail_after_apply = 1
+        await s.dispatch("INTERACTION_CREATE", ask(1, "Who is Mustafa Bali?"))
+        # done: counted as answered, or (the fault) a second followup, the apology
+        await s.wait_for(lambda: bot.answered == 1 or len(s.followups["itoken-1"]) > 1)
+
+    s = run_with_bot(bundled_engine, monkeypatch, scenario, edit_deadline=0.5)
+    shown = s.visible("itoken-1")
+    assert any("Baghouz is free" in str(m.get("embeds")) for m in shown)
+    assert not any("something went wrong" in str(m.get("content")) for m in shown)
+
+
 def test_each_question_is_one_log_line_with_its_latency_and_not_its_text(
     bundled_engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

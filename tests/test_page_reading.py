@@ -37,7 +37,8 @@ def page(head: str = "", article: str = "", after: str = "") -> str:
     paras = "".join(f"<p>{PROSE}Paragraph {i} says more about the work.</p>" for i in range(5))
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>"
-        f"<div class='story'><h1>Harbour board agrees to dredge the channel</h1>{article}{paras}</div>"
+        "<div class='story'><h1>Harbour board agrees to dredge the channel</h1>"
+        f"{article}{paras}</div>"
         f"{after}</body></html>"
     )
 
@@ -98,7 +99,9 @@ def test_an_advert_is_never_the_title() -> None:
 def test_a_section_name_is_never_the_title() -> None:
     head = "<title>Harbour board agrees to dredge the channel | Harbour Herald</title>"
     head += '<meta property="og:site_name" content="Harbour Herald">'
-    doc = read(page(head).replace("<body>", "<body><div class='section'><h1>Local News Centre</h1></div>"))
+    doc = read(
+        page(head).replace("<body>", "<body><div class='section'><h1>Local News Centre</h1></div>")
+    )
     assert doc.meta.title == "Harbour board agrees to dredge the channel"
     assert doc.meta.publisher == "Harbour Herald"
 

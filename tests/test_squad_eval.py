@@ -80,7 +80,9 @@ def test_follow_up_pairs_put_a_pronoun_where_the_subject_was() -> None:
     assert pronoun_form("What is Warsaw's oldest building?", "Warsaw", "thing") == (
         "What is its oldest building?"
     )
-    assert pronoun_form("When did Genghis Khan die?", "Genghis Khan", "person") == "When did he die?"
+    assert (
+        pronoun_form("When did Genghis Khan die?", "Genghis Khan", "person") == "When did he die?"
+    )
     assert pronoun_form("Who conquered Warsaw?", "Warsaw", "thing") == "Who conquered it?"
     assert pronoun_form("Who beat the Broncos?", "Broncos", "group") == "Who beat them?"
     assert pronoun_form("What is the Broncos' record?", "Broncos", "group") == (

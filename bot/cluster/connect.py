@@ -9,9 +9,12 @@ is imported; any other address is used as given. Failures are one `ClusterError`
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import socket
+import sys
+import threading
 from typing import Any
 
 from ..errors import ClusterError
@@ -42,6 +45,7 @@ def connect(address: str) -> Any:
     if ray.is_initialized():
         return ray
     _reachable(address)  # Ray itself retries an absent head for minutes
+    _answers_only_on_stdout()
     try:
         ray.init(
             address=address,
@@ -55,14 +59,72 @@ def connect(address: str) -> Any:
     return ray
 
 
+# A Ray head's port serves gRPC: HTTP/2, which answers a client's preface with its own
+# SETTINGS frame. A port that answers otherwise (a web server, a database) or not at all
+# is no Ray head, and Ray would retry it for over ten minutes.
+_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+_SETTINGS = 0x04
+
+
+class _MainThreadStdout(io.TextIOBase):
+    """stdout for the main thread (answers, JSON lines); what Ray's own threads print
+    there ("(raylet) ...") goes to stderr, so `ask --json` stays JSON."""
+
+    def __init__(self, out: Any, err: Any) -> None:
+        self._out, self._err = out, err
+
+    def write(self, text: str) -> int:
+        stream = self._out if threading.current_thread() is threading.main_thread() else self._err
+        return int(stream.write(text))
+
+    def flush(self) -> None:
+        self._out.flush()
+        self._err.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._out.isatty())
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._out, "encoding", "utf-8"))
+
+    def fileno(self) -> int:
+        return int(self._out.fileno())
+
+
+def _answers_only_on_stdout() -> None:
+    if not isinstance(sys.stdout, _MainThreadStdout):
+        sys.stdout = _MainThreadStdout(sys.stdout, sys.stderr)
+
+
 def _reachable(address: str) -> None:
     host, _, port = address.rpartition(":")
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT_S):
-            pass
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT_S) as s:
+            s.sendall(_PREFACE)
+            frame = _read(s, 9)
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ClusterError(f"cannot reach the Ray cluster at {address}: {reason}") from exc
+    if len(frame) < 9 or frame[3] != _SETTINGS:
+        raise ClusterError(
+            f"cannot reach the Ray cluster at {address}: something answers there, but not "
+            "a Ray head (give the head's GCS port, 6379 by default)"
+        )
+
+
+def _read(sock: socket.socket, n: int) -> bytes:
+    """Up to `n` bytes, until the peer closes or the socket's timeout passes."""
+    got = b""
+    while len(got) < n:
+        try:
+            chunk = sock.recv(n - len(got))
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
 
 
 def alive_nodes() -> list[str]:

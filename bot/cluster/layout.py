@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 FORMAT = "newsqa-cluster"
 SUBDIR = "cluster"  # inside the index folder: a local index and a cluster index can coexist
 MAX_SHARDS = 1024
+MAX_REPLICAS = 16  # copies of each shard: a manifest asking for more is damaged
 
 
 def shard_dir(s: int) -> str:

@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ClusterError, IndexCorrupt, IndexError_, IndexMismatch, IndexMissing
+from ..errors import (
+    ClusterError,
+    CorpusError,
+    IndexCorrupt,
+    IndexError_,
+    IndexMismatch,
+    IndexMissing,
+)
 from ..index.folder import build_lock, current_build, reading
 from ..index.fresh import check_fresh_params
 from ..index.integrity import check_files
@@ -23,9 +30,12 @@ from ..index.store import FORMAT_VERSION, read_docs
 from ..ingest.corpus import check_folder
 from ..progress import Progress, no_progress
 from ..retrieval import Encoder, Engine
+from ..safe_io import read_regular
 from . import layout
 from .connect import connect, get
 from .serve import Router, retire, start_replicas
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 def cluster_dir(index_dir: Path) -> Path:
@@ -85,13 +95,40 @@ def build_on_cluster(
     check_folder(corpus_dir)
     connect(address)
     out = cluster_dir(index_dir)
+    try:
+        previous: Path | None = _current(index_dir)
+    except IndexError_:
+        previous = None
     with build_lock(out, notify):
         report = build_cluster(corpus_dir, index_dir, shards, replicas, progress, encoder)
     folder = _current(index_dir)
     actors, _ = start_replicas(folder, shards, replicas)
     get([a.ready.remote() for row in actors for a in row], "starting the shard actors")
-    retire(folder)
+    # The build just replaced keeps its actors: clients that route to it go on answering
+    # and move to this one at their next freshness check (`cluster_stale_reason`). Older
+    # builds, which no client has used since, are stopped.
+    retire(folder, keep=previous.name if previous is not None else None)
     return report
+
+
+def cluster_stale_reason(engine: Engine, index_dir: Path) -> str | None:
+    """Why a long-lived client's cluster engine should move on (as `stale_reason` for a
+    local one): the cluster folder switched to another build, or the corpus changed
+    since its build. None when it is still the one to answer from."""
+    folder = getattr(engine.retriever, "folder", None)
+    if folder is None or engine.corpus_dir is None:
+        return None
+    try:
+        current = _current(index_dir)
+        if current.name != folder.name:
+            return "the cluster index was rebuilt"
+        wanted = engine.encoder.settings if engine.encoder is not None else None
+        check_fresh_params(read_manifest(current), engine.corpus_dir, encoder=wanted)
+    except IndexMismatch as exc:
+        return str(exc)
+    except (IndexError_, CorpusError):  # the folder is gone or unreadable for now
+        return None
+    return None
 
 
 def verify_cluster(corpus_dir: Path, index_dir: Path, encoder: Encoder | None) -> str | None:
@@ -126,9 +163,10 @@ def _current(index_dir: Path) -> Path:
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The cluster build's params.json, checked: its format, its shard folders."""
-    try:
-        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    try:  # a regular file only: a named pipe in its place would block the reader for ever
+        raw, _ = read_regular(folder / "params.json", MAX_MANIFEST_BYTES)
+        params = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise IndexCorrupt(f"unreadable cluster manifest in {folder.name}: {exc}") from exc
     if not isinstance(params, dict) or params.get("format") != layout.FORMAT:
         raise IndexMismatch(f"{folder.name} is not a cluster index")
@@ -143,7 +181,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         not isinstance(shards, int)
         or not isinstance(replicas, int)
         or not 0 < shards <= layout.MAX_SHARDS
-        or replicas < 1
+        or not 0 < replicas <= layout.MAX_REPLICAS  # each one an actor: never unbounded
     ):
         raise IndexCorrupt("the cluster manifest names no usable shard and replica counts")
     found = sorted(p.name for p in folder.glob("shard-*") if p.is_dir())
@@ -196,5 +234,5 @@ def cluster_engine(
         actors, group_of = start_replicas(folder, shape["shards"], shape["replicas"])
     except Exception as exc:  # Ray's errors have no common base short of Exception
         raise ClusterError(f"cannot start the shard actors: {type(exc).__name__}: {exc}") from exc
-    router = Router(actors, group_of, arr["passage_shard"], arr["doc_shard"], docs)
+    router = Router(actors, group_of, arr["passage_shard"], arr["doc_shard"], docs, folder=folder)
     return Engine(router, lexicon, corpus_dir, encoder)

@@ -99,15 +99,17 @@ def start_replicas(build: Path, shards: int, replicas: int) -> tuple[list[list[A
     return out, group_of
 
 
-def retire(build: Path) -> None:
+def retire(build: Path, keep: str | None = None) -> None:
     """Stop the shard actors of the other builds of `build`'s index folder (after it is
-    switched in)."""
+    switched in), but those of the build `keep` (the one it replaced: clients may still
+    route to it until their next freshness check)."""
     import ray
     from ray.util import list_named_actors
 
-    family, mine = _family(build) + "-", f"{_family(build)}-{build.name}-"
+    family = _family(build) + "-"
+    spared = tuple(f"{family}{name}-" for name in (build.name, keep) if name)
     for name in list_named_actors():
-        if name.startswith(family) and not name.startswith(mine):
+        if name.startswith(family) and not name.startswith(spared):
             with contextlib.suppress(ValueError):  # already gone
                 ray.kill(ray.get_actor(name))
 
@@ -122,6 +124,7 @@ class Router:
     doc_shard: NDArray[np.int16]  # by global doc id
     docs: tuple[DocMeta, ...]
     deadline_s: float = DEADLINE_S
+    folder: Path | None = None  # the cluster build it serves (for the freshness check)
     _turn: itertools.count[int] = field(default_factory=itertools.count)
     # (group, replica) -> until when it is tried last: a lost node's replicas are not
     # asked first again while Ray restarts them elsewhere

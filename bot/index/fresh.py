@@ -36,23 +36,25 @@ def expected_settings(
     }
 
 
-Stats = Mapping[str, tuple[int, int]]  # file name -> (size, mtime_ns)
+Stats = Mapping[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, ctime_ns)
 
 
 def listing_fingerprint(listing: CorpusListing, seen: Stats | None = None) -> str:
-    """Cheap fingerprint from names, sizes and mtimes; no file is read. A build passes
-    `seen`: each file's stat as it was just before its bytes were read, so an edit that
-    lands during the build shows as a change at the next command."""
+    """Cheap fingerprint from names, sizes, mtimes and ctimes; no file is read. A build
+    passes `seen`: each file's stat as it was just before its bytes were read, so an edit
+    that lands during the build shows as a change at the next command. The ctime (the
+    inode's change time) catches an edit of the same size whose mtime was put back
+    (`touch -r`, a sync tool): no user can set it."""
     h = hashlib.sha256(listing.metadata_sha256.encode())
     folder = str(listing.folder)
     for name in listing.files:
         known = seen.get(name) if seen else None
         if known is not None:
-            h.update(f"{name}\0{known[0]}\0{known[1]}\n".encode())
+            h.update(f"{name}\0{known[0]}\0{known[1]}\0{known[2]}\n".encode())
             continue
         try:  # os.stat on a string: Path objects cost more than the system call
             st = os.stat(os.path.join(folder, name))
-            h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n".encode())
         except OSError:
             h.update(f"{name}\0missing\n".encode())
     return h.hexdigest()

@@ -206,7 +206,7 @@ def build_params(
     report: BuildReport,
     job: Job,
     digests: dict[str, str],
-    stats: dict[str, tuple[int, int]],
+    stats: dict[str, tuple[int, int, int]],
 ) -> dict[str, Any]:
     encoder = job.encoder.settings if job.encoder is not None else None
     return {

@@ -38,7 +38,7 @@ class Merger:
         self.sent_check = array("Q")
         self.text_out = text_out
         self.entries: list[DocEntry] = []
-        self.stats: dict[str, tuple[int, int]] = {}  # name -> (size, mtime) before reading
+        self.stats: dict[str, tuple[int, int, int]] = {}  # size, mtime, ctime before reading
         self._sent_df = np.zeros(0, dtype=np.int64)
         self.n_passages = 0
         self.n_sentences = 0

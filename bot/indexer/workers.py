@@ -34,7 +34,7 @@ class Batch:
     worker: int
     new_terms: list[str]  # the worker's vocabulary additions, in local-id order
     docs: list[tuple[DocMeta, str]] = field(default_factory=list)  # (metadata, sha256)
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> size, mtime
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime, ctime
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     passages: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 5), np.int64))
@@ -103,7 +103,7 @@ class Ingestor:
                     checks.append(sentence_check(key, s.start, s.end, encoded, joins))
                 tok_lens.append(n_tokens)
             batch.docs.append((doc.meta, art.sha256))
-            batch.stats[name] = (art.size, art.mtime_ns)
+            batch.stats[name] = (art.size, art.mtime_ns, art.ctime_ns)
         batch.new_terms = self._new_terms()
         batch.passages = np.frombuffer(passages, dtype=np.int64).reshape(-1, 5).copy()
         batch.sentences = np.frombuffer(sentences, dtype=np.int64).reshape(-1, 5).copy()

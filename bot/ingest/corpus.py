@@ -41,6 +41,7 @@ class RawArticle:
     size: int = 0  # the file's size and mtime as seen just before its bytes were read:
     mtime_ns: int = 0  # what the index's freshness fingerprint records
     roles: Mapping[str, str] = field(default_factory=dict)  # non-body lines (roles.py)
+    ctime_ns: int = 0  # fingerprinted too: the inode's change time, no user can set it back
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _listing(
                 continue
             if not valid_utf8(entry.name):  # an old zip's "caf\xe9.txt": bytes, not text
                 skipped.append(
-                    f"{printable(prefix + entry.name)}: skipped (its name is not UTF-8; rename it)"
+                    f"{printable(prefix + entry.name)}: its name is not UTF-8 (rename it)"
                 )
                 continue
             try:
@@ -268,6 +269,7 @@ def read_article(folder: Path, name: str) -> RawArticle:
         st.st_size,
         st.st_mtime_ns,
         got.roles,
+        st.st_ctime_ns,
     )
 
 

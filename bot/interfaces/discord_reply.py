@@ -105,7 +105,12 @@ async def edit_or_follow(
         log.warning(
             "editing the reply to interaction %s failed: sent as a followup", interaction.id
         )
-    await interaction.followup.send(allowed_mentions=none, **message)
+    try:
+        await interaction.followup.send(allowed_mentions=none, **message)
+    except discord.DiscordServerError:
+        # Maybe delivered (Discord may apply a POST and still answer 5xx): what may have
+        # arrived is never deleted or replaced by an apology.
+        log.warning("the reply to interaction %s may have arrived: left as it is", interaction.id)
 
 
 async def private_after_defer(

@@ -47,8 +47,10 @@ class LiveEngine:
         interval: float = REFRESH_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         reader: Reader | None = None,
+        stale: Callable[[Engine], str | None] | None = None,
     ) -> None:
         self.engine = engine
+        self._stale = stale  # why the engine is out of date (default: opening.stale_reason)
         self.reader = reader  # the interface's reader, loaded once: kept across rebuilds
         self._reopen = reopen
         self.on_swap: list[Callable[[Engine], None]] = []
@@ -66,7 +68,7 @@ class LiveEngine:
         if self._reopen is None or (not force and self._clock() - self._checked < wait):
             return False
         self._checked = self._clock()
-        if stale_reason(self.engine) is None:
+        if (self._stale or stale_reason)(self.engine) is None:
             return False
         with self._lock:
             old = _build_of(self.engine)

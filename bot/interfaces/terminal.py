@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -158,7 +159,13 @@ def live_engine(where: Where) -> LiveEngine:
 
     reader = where.reader()
     first = open_engine(where)
-    return LiveEngine(first, lambda: open_engine(where, first.encoder), reader=reader)
+    stale = None
+    if where.cluster:  # a cluster client moves to a rebuilt cluster index, as local ones do
+        from ..cluster.opening import cluster_stale_reason
+
+        stale = partial(cluster_stale_reason, index_dir=where.index)
+    reopen = lambda: open_engine(where, first.encoder)  # noqa: E731
+    return LiveEngine(first, reopen, reader=reader, stale=stale)
 
 
 def open_engine(where: Where, encoder: Encoder | None = None) -> Engine:
