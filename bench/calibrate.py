@@ -34,7 +34,6 @@ from bot.answer.pipeline import Answerer
 from bot.answer.select import judged
 from bot.answer.settings import EVIDENCE_FEATURES, EVIDENCE_FILE, EvidenceModel
 from bot.encoder.minilm import MiniLM
-from bot.errors import QuestionError
 from bot.evaluation import squad as sq
 from bot.evaluation.evaluate import load_cases
 from bot.opening import open_engine
@@ -49,14 +48,11 @@ def row(engine: Engine, question: str, names: list[str]) -> list[float] | None:
     through the answer path's own stages), or None when a rule (a name the corpus never
     uses, no candidate at all) declines before the model."""
     answerer = Answerer(engine)
-    try:
-        prep = answerer.prepare(question)
-    except QuestionError:
+    staged = answerer.ranked(question)
+    if staged is None:
         return None
-    if prep.decline is not None:
-        return None
-    ranked = answerer.rank(prep.query)
-    c = judged(ranked.candidates, prep.query, answerer.settings)
+    query, ranked = staged
+    c = judged(ranked.candidates, query, answerer.settings)
     return None if c is None else [float(getattr(c.features, n)) for n in names]
 
 

@@ -40,7 +40,6 @@ from bot.answer.pipeline import Answerer
 from bot.answer.settings import EVIDENCE_FEATURES, EVIDENCE_FILE, EvidenceModel
 from bot.encoder.minilm import MiniLM
 from bot.encoder.reader import MiniLMReader
-from bot.errors import QuestionError
 from bot.evaluation import squad as sq
 from bot.opening import open_engine
 from bot.paths import cache_dir
@@ -63,13 +62,10 @@ def ask(
     answerer: Answerer, question: str, group: str, hit: Callable[[Candidate], bool] | None = None
 ) -> Asked:
     out = Asked(group)
-    try:
-        prep = answerer.prepare(question)
-    except QuestionError:
+    staged = answerer.ranked(question)  # the answer path's own stages
+    if staged is None:
         return out
-    if prep.decline is not None:
-        return out
-    ranked = answerer.rank(prep.query)
+    ranked = staged[1]
     for c in ranked.candidates[: ranked.read]:  # the read ones come first
         feats = [float(getattr(c.features, n)) for n in EVIDENCE_FEATURES]
         first = c.score - answerer.settings.reader_weight * c.features.reader

@@ -162,3 +162,13 @@ def _inserted(before: str, after: str) -> str:
     while j < min(len(before), len(after)) - i and before[-1 - j] == after[-1 - j]:
         j += 1
     return after[i : len(after) - j].strip(" '’s")
+
+
+def test_a_pronoun_nothing_agrees_with_is_asked_about_not_guessed(tmp_path: Path) -> None:
+    # Only roads and water mains were talked about: "he" stands for no one, and quoting
+    # somebody's age would answer what was not asked.
+    conv = Conversation(_engine(tmp_path, ROADS))
+    assert conv.ask("How many water main breaks were there in 2019?").answered
+    ans = conv.ask("How old is he?")
+    assert not ans.answered and not ans.quotes
+    assert ans.message is not None and "“he”" in ans.message

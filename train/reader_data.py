@@ -37,7 +37,6 @@ from bot.answer.names import names_in
 from bot.answer.pipeline import Answerer
 from bot.answer.rank import eligible, reader_input, reader_text
 from bot.encoder.minilm import MiniLM
-from bot.errors import QuestionError
 from bot.evaluation import squad as sq
 from bot.opening import open_engine
 from bot.paths import cache_dir
@@ -97,17 +96,12 @@ def articles_of(answerer: Answerer, squad: sq.SquadSet, picked: list[int]) -> di
 def first_stage(answerer: Answerer, question: str) -> tuple[str, list[tuple[Any, bool]]] | None:
     """The searched question and stage 1's first candidates, each with whether stage 2
     would read it; None when the bot declines before ranking."""
-    try:
-        prep = answerer.prepare(question)
-    except QuestionError:
+    staged = answerer.ranked(question)  # the answer path's own stages
+    if staged is None:
         return None
-    if prep.decline is not None:
-        return None
-    ranked = answerer.rank(prep.query)
+    query, ranked = staged
     s = answerer.settings
-    return prep.query.text, [
-        (c, eligible(c, prep.query, s)) for c in ranked.candidates[:FIRST_STAGE]
-    ]
+    return query.text, [(c, eligible(c, query, s)) for c in ranked.candidates[:FIRST_STAGE]]
 
 
 def answerable_group(

@@ -33,14 +33,15 @@ from dataclasses import dataclass
 
 from ..ingest import tokens
 from .names import PLACE_WORDS, main_name, names_with_context, place_name
-from .referents import GROUP, PERSON, THING, is_date_or_number
+from .referents import GROUP, HE, SHE, THING, is_date_or_number
 
 Agrees = Callable[[str, str], bool]  # (kind, name) -> may a pronoun of that kind stand for it
 MAX_READINGS = 3
 STACK_TURNS = 3  # turns whose entities stay on the stack
 
 _KIND = {
-    **dict.fromkeys(("he", "she", "him", "his", "her", "hers"), PERSON),
+    **dict.fromkeys(("he", "him", "his"), HE),
+    **dict.fromkeys(("she", "her", "hers"), SHE),
     **dict.fromkeys(("it", "its"), THING),
     **dict.fromkeys(("they", "them", "their", "theirs"), GROUP),
 }
@@ -92,13 +93,9 @@ def rewrite(question: str, history: Sequence[Turn], agrees: Agrees = guess_agree
     if ellipsis and not _QUESTION_WORD.match(question[ellipsis.end() :]):
         made = _ellipsis(question[ellipsis.end() :].strip(), prev)
         return [made] if made else []
-    scan = _EXISTENTIAL_THERE.sub(lambda m: "\0" * len(m.group()), question)
-    pronoun = _PRONOUN.search(scan)
-    named_at = _first_name_at(question)
-    if named_at is not None and (pronoun is None or pronoun.start() > named_at):
-        # It names its own subject, and any pronoun comes after the name and points to
-        # it ("Why did Trump change his mind?"): the question stands alone.
-        return []
+    own, pronoun = _pointing_back(question)
+    if own:
+        return []  # it names its own subject
     if pronoun is None:
         if len(set(tokens.analyze(question))) <= 1:
             # "When?", "Why?", "Who else?": the previous question supplies what it is about.
@@ -117,6 +114,31 @@ def rewrite(question: str, history: Sequence[Turn], agrees: Agrees = guess_agree
         if len(out) == MAX_READINGS:
             break
     return out
+
+
+def _pointing_back(question: str) -> tuple[bool, re.Match[str] | None]:
+    """(whether the question names its own subject first - "Why did Trump change his
+    mind?" -, the pronoun that points back to the conversation or None)."""
+    scan = _EXISTENTIAL_THERE.sub(lambda m: "\0" * len(m.group()), question)
+    pronoun = _PRONOUN.search(scan)
+    named_at = _first_name_at(question)
+    if named_at is not None and (pronoun is None or pronoun.start() > named_at):
+        return True, None
+    return False, pronoun
+
+
+def unresolved(question: str, history: Sequence[Turn], readings: Sequence[str]) -> str | None:
+    """The pronoun of a follow-up that no name of the conversation agrees with ("How old
+    is he?" when no person was asked about), or None. Such a question is not searched
+    alone: quoting anyone's age for "he" would answer what was not asked."""
+    if readings or not any(t.answered for t in history) or not _is_question(question):
+        return None
+    if _ELLIPSIS.match(question):
+        return None
+    _, pronoun = _pointing_back(question)
+    if pronoun is None or pronoun.group().lower() == "there":
+        return None
+    return pronoun.group()
 
 
 def stack(answered: Sequence[Turn]) -> list[str]:
@@ -198,7 +220,15 @@ _THE_PHRASE = re.compile(r"\bthe\s+((?:[a-z][\w'-]*\s+){0,2}[a-z][\w'-]*)")
 _AUX_BEFORE = re.compile(
     r"\b(do|does|did|is|are|was|were|has|have|had|will|would|can|could|should)\s+$", re.I
 )
-_STOP_AT = re.compile(r"\s+(?:did|do|does|is|are|was|were|have|has|had|to|in|of|on|for|at)\b.*")
+_POSSESSIVE_END = re.compile(r"('s|’s|'|’)$")
+# "What is feather duvet lung?": a subject in lower case, with no "the" to find it by.
+_WHAT_IS = re.compile(
+    r"^\W*(?i:what)\s+(?:is|are|was|were)\s+(?:an?\s+)?([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,4})\s*\?*$"
+)
+_STOP_AT = re.compile(
+    r"\s+(?:did|do|does|is|are|was|were|have|has|had|to|in|of|on|for|at|where|which|who|"
+    r"whom|that|when|why|how)\b.*"
+)
 
 
 def entities_of(resolved: str, best_quote: str | None, asked_for_name: bool) -> tuple[str, ...]:
@@ -209,7 +239,7 @@ def entities_of(resolved: str, best_quote: str | None, asked_for_name: bool) -> 
     m = _WRAPPED.match(resolved)
     text = m.group(1) if m else resolved
     named = [
-        (f"the {n}" if b == "the" and not n.startswith("the ") else n, b)
+        (_POSSESSIVE_END.sub("", f"the {n}" if b == "the" and not n.startswith("the ") else n), b)
         for n, b in names_with_context(text)
     ]
     found = [n for n, b in named if b not in _NOT_SUBJECT]
@@ -221,8 +251,16 @@ def entities_of(resolved: str, best_quote: str | None, asked_for_name: bool) -> 
         phrase = "the " + " ".join(words)
         if tokens.analyze(phrase) and not any(n.endswith(phrase[4:]) for n, _ in named):
             found.append(phrase)
+    if what := _WHAT_IS.match(text):  # "What is feather duvet lung?": what it is about
+        found.append(what.group(1))
     if asked_for_name and best_quote:
-        found += [n for n, _ in names_with_context(best_quote)]
+        # Not a single capitalised word opening the quote: "Police rescued ..." is no name.
+        opening = best_quote.lstrip(" “\"'(").split(" ", 1)[0]
+        found += [
+            _POSSESSIVE_END.sub("", n)
+            for n, _ in names_with_context(best_quote)
+            if not (" " not in n and n == opening)
+        ]
     out: list[str] = []
     for name in found:
         if name not in out and not is_date_or_number(name):

@@ -29,7 +29,7 @@ from ..records import Answer
 from ..retrieval import Engine, Reader
 from .candidates import score_candidates
 from .features import evidence_score
-from .followup import Agrees, Turn, rewrite
+from .followup import Agrees, Turn, rewrite, unresolved
 from .prepare import NO_ANSWER, Prepared, prepare
 from .query import Query, validate
 from .rank import Ranked, rerank
@@ -78,6 +78,10 @@ class Answerer:
             return Answer(q, False, reply, small_talk=True)
         timings: dict[str, float] = {}
         readings = rewrite(q, history, self.agreement(memo if memo is not None else {}))
+        if (word := unresolved(q, history, readings)) is not None:
+            return Answer(
+                q, False, f"I can't tell who or what “{word}” is here: ask again with the name."
+            )
         prep, ranked = self.read(q, readings, timings)
         if ranked is None:
             ms = {"retrieve": (time.perf_counter() - t0) * 1000}

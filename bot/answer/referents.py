@@ -18,6 +18,7 @@ from ..ingest import tokens
 from ..retrieval import Retriever
 
 PERSON, THING, GROUP = "person", "thing", "group"
+HE, SHE = "he", "she"  # a person, as "he/him/his" or "she/her/hers" stand for one
 
 # English honorifics and titles of office before a person's name: closed-class words of
 # the language, not names of any corpus.
@@ -27,10 +28,12 @@ _TITLE = re.compile(
     r"Colonel|Col|Captain|Capt|Judge|Chancellor|Secretary|Sheikh|Saint|St)\.?\s+$"
 )
 _BACK = {
-    PERSON: re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.I),
+    HE: re.compile(r"\b(he|his|him|himself)\b", re.I),
+    SHE: re.compile(r"\b(she|her|hers|herself)\b", re.I),
     THING: re.compile(r"\b(it|its|itself)\b", re.I),
     GROUP: re.compile(r"\b(they|their|them|themselves)\b", re.I),
 }
+_PLACE_BEFORE = re.compile(r"\b(in|at|from|near|into|across|outside|inside)\s+(the\s+)?$", re.I)
 _MONTHS = (
     "january february march april may june july august september october november "
     "december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday "
@@ -48,16 +51,26 @@ def is_date_or_number(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Kinds:
-    """How often the corpus refers back to a name as a person, a thing or a group."""
+    """How often the corpus refers back to a name as a person (and as "he" or "she"), a
+    thing or a group."""
 
     person: int = 0
     thing: int = 0
     group: int = 0
+    he: int = 0
+    she: int = 0
 
     def agrees(self, kind: str, name: str) -> bool:
-        """Whether a pronoun of `kind` may stand for `name`."""
+        """Whether a pronoun of `kind` (PERSON, HE, SHE, THING, GROUP) may stand for
+        `name`."""
         if is_date_or_number(name):
             return False
+        if kind in (HE, SHE):
+            other = self.she if kind == HE else self.he
+            mine = self.he if kind == HE else self.she
+            if other > mine:  # the articles call this person by the other pronoun
+                return False
+            kind = PERSON
         words = name.split()
         if words[0].lower() == "the" and words[-1][:1].islower():
             # "the city", "the tourists": a common noun agrees by its number alone.
@@ -65,6 +78,8 @@ class Kinds:
         votes = {PERSON: self.person, THING: self.thing, GROUP: self.group}
         if any(votes.values()):
             best = max(votes.values())
+            if kind == PERSON:  # a person is first of all a person
+                return votes[kind] > 0 and votes[kind] >= best
             # A name the corpus calls "they" as often as "it" (an organisation) is both.
             return votes[kind] > 0 and votes[kind] * 2 >= best
         return kind == _guess(name)
@@ -95,7 +110,7 @@ def kinds_of(retriever: Retriever, name: str) -> Kinds:
         return Kinds()
     bare = re.sub(r"^the\s+", "", name, flags=re.I)  # "the SDF" is written "The SDF" too
     at = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])")
-    counts = {PERSON: 0, THING: 0, GROUP: 0}
+    counts = {PERSON: 0, THING: 0, GROUP: 0, HE: 0, SHE: 0}
     for hit in retriever.search(stems, HITS):
         texts = [s.text for s in hit.sentences]
         for i, text in enumerate(texts):
@@ -104,7 +119,7 @@ def kinds_of(retriever: Retriever, name: str) -> Kinds:
                 votes = mention_votes(text[: m.start()], text[m.end() :], nxt, is_plural(bare))
                 for kind, weight in votes:
                     counts[kind] += weight
-    return Kinds(counts[PERSON], counts[THING], counts[GROUP])
+    return Kinds(counts[PERSON], counts[THING], counts[GROUP], counts[HE], counts[SHE])
 
 
 _WHO_WHICH = re.compile(r"^\s*,\s*(who|whose|whom)\b|^\s*,\s*(which)\b", re.I)
@@ -126,12 +141,16 @@ def mention_votes(before: str, after: str, nxt: str, plural: bool = False) -> li
     if rel:
         out.append((PERSON, 2) if rel.group(1) else (THING, 2))
     the = bool(_THE_BEFORE.search(before))
-    if the:  # "the mosque" a thing, "the Broncos" a group
+    if _PLACE_BEFORE.search(before):  # "in Fort Worth": a place
+        out.append((THING, 2))
+    elif the:  # "the mosque" a thing, "the Broncos" a group
         out.append((GROUP if plural else THING, 1))
     elif _SAID.match(after) or _SAID_BEFORE.search(before) or _APPOSITION.match(after):
         out.append((PERSON, 1))
     opening = _first_back(nxt, 2) or _first_back(_clause(after), 6)
-    if opening:
+    if opening in (HE, SHE):
+        out += [(PERSON, 1), (opening, 1)]
+    elif opening:
         out.append((opening, 1))
     return out
 

@@ -49,7 +49,7 @@ def subject(title: str) -> str:
 def kind_in(text: str, name: str) -> str:
     """How the article refers back to `name`, read the way the bot reads its corpus
     (answer/referents.py): titles, ", who", the pronoun opening the next clause."""
-    counts = {"person": 0, "thing": 0, "group": 0}
+    counts = {"person": 0, "thing": 0, "group": 0, "he": 0, "she": 0}
     sentences = re.split(r"(?<=[.!?])\s+", text)
     at = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
     plural = is_plural(name)
@@ -59,7 +59,8 @@ def kind_in(text: str, name: str) -> str:
             votes = mention_votes(sentence[: m.start()], sentence[m.end() :], nxt, plural)
             for kind, weight in votes:
                 counts[kind] += weight
-    best = max(counts, key=lambda k: counts[k])
+    kinds = ("person", "thing", "group")  # "he" / "she" counts are within "person"
+    best = max(kinds, key=lambda k: counts[k])
     return best if counts[best] else "thing"
 
 
