@@ -243,3 +243,23 @@ def test_3_a_rebuild_keeps_serving_running_clients_which_then_move_to_it(
     assert cluster_stale_reason(before, index) == "the cluster index was rebuilt"
     assert live.refresh() and live.engine is not before  # ... and the client moves on
     assert answer(live.engine, "How often does the island ferry sail?").answered
+
+
+def test_14_what_rays_threads_print_never_reaches_stdout(cluster: Any) -> None:
+    # Hardening item 14: `(raylet) …` lines, printed by Ray's threads in the client, landed
+    # on stdout between `ask --json` lines. Once the bot has joined a cluster, stdout is
+    # the main thread's; another thread's line goes to stderr.
+    script = (
+        "import sys, threading\n"
+        "from bot.cluster.connect import connect\n"
+        f"connect({cluster.address!r})\n"
+        "t = threading.Thread(target=lambda: print('(raylet) a warning from a Ray thread'))\n"
+        "t.start(); t.join()\n"
+        "print('{\"answered\": true}')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ['{"answered": true}']
+    assert "(raylet) a warning from a Ray thread" in result.stderr

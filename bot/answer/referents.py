@@ -82,7 +82,7 @@ class Kinds:
                 return votes[kind] > 0 and votes[kind] >= best
             # A name the corpus calls "they" as often as "it" (an organisation) is both.
             return votes[kind] > 0 and votes[kind] * 2 >= best
-        return kind == _guess(name)
+        return kind in _guess(name)
 
 
 def is_plural(name: str) -> bool:
@@ -91,15 +91,16 @@ def is_plural(name: str) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
 
 
-def _guess(name: str) -> str:
+def _guess(name: str) -> frozenset[str]:
     """Without the corpus's word: "the tourists" a group, "the mosque" a thing, a run of
-    two capitalised words not after "the" a person."""
+    capitalised words not after "the" a person or a thing ("Mustafa Bali", "European
+    Union Law": the readings' evidence tells them apart), one word a thing."""
     words = name.split()
     if words[0].lower() == "the":
-        return GROUP if is_plural(name) else THING
+        return frozenset({GROUP if is_plural(name) else THING})
     if len(words) >= 2 and words[0][:1].isupper() and words[-1][:1].isalpha():
-        return PERSON  # "Mustafa Bali", "Haider al-Abadi"
-    return THING
+        return frozenset({PERSON, THING})
+    return frozenset({THING})
 
 
 def kinds_of(retriever: Retriever, name: str) -> Kinds:
@@ -109,7 +110,8 @@ def kinds_of(retriever: Retriever, name: str) -> Kinds:
     if not stems:
         return Kinds()
     bare = re.sub(r"^the\s+", "", name, flags=re.I)  # "the SDF" is written "The SDF" too
-    at = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])")
+    # Case aside: "European Union Law" is written "European Union law" in the articles.
+    at = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", re.IGNORECASE)
     counts = {PERSON: 0, THING: 0, GROUP: 0, HE: 0, SHE: 0}
     for hit in retriever.search(stems, HITS):
         texts = [s.text for s in hit.sentences]

@@ -28,9 +28,9 @@ from .onnx import REINSTALL, LazyModel, ModelFiles
 HERE = Path(__file__).parent
 WEIGHTS = HERE / "reader-int8.onnx"
 CARD = HERE / "reader.json"  # what train/reader.py recorded: layers, data splits, measures
-SHA256 = "5322f18026d912d72550dfa0e90a87341eeacf7448db4fdff13153bfd00a12bc"
-SIZE = 17_398_821
-LAYERS = 3
+SHA256 = "76a76f74959cd22d28c1d6dd1b7244e94d27167240b5c3b666dac06ee0f5acc6"
+SIZE = 22860274
+LAYERS = 6
 MAX_TOKENS = 160  # question + title + quote, in word pieces (longer ones are cut)
 READER_REMEDY = f"{REINSTALL}, or answer without it: --no-reader (NEWSQA_READER=0)"
 

@@ -15,6 +15,7 @@ from ..records import CleanDoc, DocMeta, Span
 from .dates import find_date
 from .found import Found, merge, sources_of
 from .furniture import TERMINAL, Line, body_spans, classify_line, has_credit, iter_lines
+from .kept import fallback_title, kept_text
 from .roles import CAPTION, HEADING, TABLE, Roles, role_key
 
 __all__ = ["SETTINGS", "classify_line", "clean_document"]
@@ -255,7 +256,7 @@ def clean_document(
     for line, after in pairwise(chain(iter_lines(raw), [None])):
         assert line is not None  # only the sentinel, last, is None
         page.take(line, after.text if after else None)
-    fallback = page.title or _fallback_title(name, raw, page.paragraphs)
+    fallback = page.title or fallback_title(name, raw, page.paragraphs)
     own = Found(title=page.title, byline=page.byline, published=page.dateline).sourced(
         "the article's text (its headline, byline or dateline)"
     )
@@ -263,7 +264,7 @@ def clean_document(
     filled = found | own | guess
     merged = merge(name, meta, filled, fallback)
     origin = "the first words of the text" if page.paragraphs else "the file name"
-    body, kept = _body(raw, page.paragraphs)
+    body, kept = kept_text(raw, page.paragraphs)
     return CleanDoc(
         doc_id=doc_id,
         meta=merged,
@@ -286,30 +287,6 @@ def _dateline(text: str) -> str | None:
     if _TERMINAL_SENTENCE.search(text):
         return None
     return find_date(text)
-
-
-def _body(raw: str, paragraphs: list[tuple[Span, ...]]) -> tuple[str, tuple[tuple[Span, ...], ...]]:
-    """The kept text, a blank line between paragraphs, and each paragraph's span in it."""
-    parts: list[str] = []
-    spans: list[tuple[Span, ...]] = []
-    pos = 0
-    for para in paragraphs:
-        text = " ".join(raw[s.start : s.end] for s in para)
-        if parts:
-            pos += 2  # "\n\n"
-        spans.append((Span(pos, pos + len(text)),))
-        parts.append(text)
-        pos += len(text)
-    return "\n\n".join(parts) + ("\n" if parts else ""), tuple(spans)
-
-
-def _fallback_title(name: str, raw: str, paragraphs: list[tuple[Span, ...]]) -> str:
-    """No headline found: the first words of the body, else the file name."""
-    if paragraphs:
-        first = paragraphs[0][0]
-        words = raw[first.start : first.end].split()
-        return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
-    return name.rsplit(".", 1)[0]
 
 
 # Recorded in the index: changing any rule constant above makes old indexes stale.
