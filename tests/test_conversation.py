@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.answer.antecedents import entities_of
 from bot.answer.conversation import Conversation
+from bot.answer.followup import Turn, rewrite
 from bot.answer.referents import is_date_or_number
 from bot.evaluation import squad as sq
 from bot.evaluation.baseline import PlainBM25
@@ -172,3 +174,77 @@ def test_a_pronoun_nothing_agrees_with_is_asked_about_not_guessed(tmp_path: Path
     ans = conv.ask("How old is he?")
     assert not ans.answered and not ans.quotes
     assert ans.message is not None and "“he”" in ans.message
+
+
+KHAN = {
+    "khan.txt": "Genghis Khan\n\n"
+    "The Genghis Khan mausoleum stood at Edsen Khoroo until 1939, when soldiers moved it.\n\n"
+    "Genghis Khan was born around 1162. He founded the Mongol Empire in 1206.\n\n"
+    "Archaeologists found his palace at Avraga in 2001.\n\n"
+    "Mongolians call their relationship to Genghis Khan that of children to a father.\n\n"
+    "The Broncos stayed at a hotel near the stadium. They were led by quarterback Peyton "
+    "Manning.\n"
+}
+
+
+def test_a_name_inside_a_noun_phrase_is_what_he_stands_for(tmp_path: Path) -> None:
+    # "the Genghis Khan mausoleum" is a thing, but the man it is named after is on the
+    # stack too: "his palace" is his.
+    conv = Conversation(_engine(tmp_path, KHAN))
+    assert conv.ask("Where did the Genghis Khan mausoleum stand?").answered
+    ans = conv.ask("When was his palace found?")
+    assert ans.resolved_question == "When was Genghis Khan's palace found?"
+    assert "2001" in ans.quotes[0].text
+
+
+def test_the_verb_after_a_group_is_not_part_of_its_name(tmp_path: Path) -> None:
+    # "Where did the Broncos stay?" is about "the Broncos", not "the Broncos stay".
+    played = "How often had the Denver Broncos played in a Super Bowl?"
+    assert entities_of(played, None, False)[0] == "the Denver Broncos"
+    assert entities_of("When was the mosque destroyed?", None, False) == ("the mosque",)
+    conv = Conversation(_engine(tmp_path, KHAN))
+    assert conv.ask("Where did the Broncos stay?").answered
+    ans = conv.ask("Who led them?")
+    assert ans.resolved_question == "Who led the Broncos?"
+    assert "Peyton Manning" in ans.quotes[0].text
+
+
+def test_a_second_pronoun_of_another_kind_points_back(tmp_path: Path) -> None:
+    # "their" is the Mongolians the question names; "him" is who the talk was about.
+    conv = Conversation(_engine(tmp_path, KHAN))
+    assert conv.ask("When was Genghis Khan born?").answered
+    ans = conv.ask("How do Mongolians call their relationship to him?")
+    assert ans.resolved_question == "How do Mongolians call their relationship to Genghis Khan?"
+    assert "children to a father" in ans.quotes[0].text
+
+
+def test_ordinals_and_a_sentence_opener_are_no_antecedents() -> None:
+    assert entities_of("Who was the first NASA scientist in space?", None, True) == ("NASA",)
+    history = [Turn("q", "After what war did Spain cede Florida?", True, 0.0, ("Florida",))]
+    # "Soon" opens the question with a capital, but names nothing: "it" points back.
+    assert rewrite("Soon after gaining it, what did the British do?", history) == [
+        "Soon after gaining Florida, what did the British do?"
+    ]
+
+
+def test_a_pronoun_after_a_declined_turn_is_asked_about(tmp_path: Path) -> None:
+    # A declined turn lends no subject; "it" is then nothing the bot can search for, and
+    # searching "Where is it located?" alone would quote whatever is located somewhere.
+    conv = Conversation(_engine(tmp_path, ROADS))
+    assert not conv.ask("Which museum did gunmen attack in Tunisia?").answered
+    ans = conv.ask("Where is it located?")
+    assert not ans.answered and not ans.quotes
+    assert ans.message is not None and "“it”" in ans.message
+
+
+def test_its_after_a_the_phrase_is_that_phrases(tmp_path: Path) -> None:
+    # "its service" is the ferry's own; "in it" (an object) still points back.
+    history = [Turn("q", "What happened in Mosul?", True, 0.0, ("Mosul",))]
+    assert rewrite("When did the island ferry resume its service?", history) == []
+    assert rewrite("What made the crisis worse in it?", history) == [
+        "What made the crisis worse in Mosul?"
+    ]
+    conv = Conversation(_engine(tmp_path, ROADS))
+    assert not conv.ask("Which museum did gunmen attack in Tunisia?").answered
+    ans = conv.ask("How much do the tourists spend in their summer in the city?")
+    assert ans.answered and "40 million dollars" in ans.quotes[0].text

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.antecedents import entities_of
 from bot.answer.conversation import Conversation
-from bot.answer.followup import Turn, entities_of, rewrite
+from bot.answer.followup import Turn, rewrite
 from bot.answer.kinds import answer_type
 from bot.answer.names import main_name, names_in
 from bot.answer.pipeline import answer
@@ -232,6 +233,10 @@ def test_a_name_neither_opens_on_a_number_nor_runs_past_a_comma() -> None:
     assert entities_of("Who kidnapped the girl?", quote, True)[:2] == ("the girl", "Fort Worth")
     assert "Michael Webb" in entities_of("Who kidnapped the girl?", quote, True)
     assert names_in("Did 3M or 7-Eleven fly on Apollo 11?") == ["3M", "7-Eleven", "Apollo 11"]
+    # A full stop and a capitalised stopword end a name ("Super Bowls. He" once stood
+    # for "he"); a title's dot does not.
+    assert names_in("He won two Super Bowls. He was 39.") == ["Super Bowls"]
+    assert names_in("Dr. Harrison Schmitt walked there.") == ["Dr. Harrison Schmitt"]
 
 
 def test_a_quote_holding_two_of_the_question_names_answers(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Callable, Hashable
 
 from ..records import Answer
 from ..retrieval import Engine
-from .followup import Turn, entities_of, place_of
+from .antecedents import entities_of, place_of
+from .followup import Turn
 from .pipeline import Answerer
 from .referents import Kinds
 from .settings import DEFAULT_TOP
@@ -61,7 +62,12 @@ class Conversation:
                 resolved,
                 result.answered,
                 self._clock(),
-                entities_of(resolved, best, asks_for_a_name(resolved)),
+                entities_of(
+                    resolved,
+                    best,
+                    asks_for_a_name(resolved),
+                    self.answerer.settings.off,
+                ),
                 place_of(resolved, best),
             )
         )

@@ -16,13 +16,14 @@ are one and the same string:
                                            ->  "When? (Who destroyed the mosque?)"
 
 Agreement: "he/she/his/her" stand for a person, "it/its" for a thing, a place or an
-organisation, "they/their" for a group; never a date, a number or a month. Salience: a
-conversation keeps a short stack of what its turns were about - each question's own
-names first, then, when the question asked for one ("Who hired Tesla?"), its answer's -
-most recent turn first. `rewrite` returns one reading per antecedent that agrees, most
-salient first (at most MAX_READINGS); the answer stage keeps the one whose best
-candidate has the most evidence. A question that names its own subject stands alone; a
-rewrite never nests; a declined turn lends nothing.
+organisation, "they/their" for a group; never a date, a number, a month or an ordinal.
+Salience: a conversation keeps a short stack of what its turns were about - each
+question's own names (and the name inside "the Genghis Khan mausoleum") first, then, when
+the question asked for one ("Who hired Tesla?"), its answer's - most recent turn first.
+`rewrite` returns one reading per antecedent that agrees, most salient first (at most
+MAX_READINGS); the answer stage keeps the one whose best candidate has the most evidence.
+A question that names its own subject stands alone (but for a second pronoun of another
+kind); a rewrite never nests; a declined turn lends nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +33,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..ingest import tokens
-from .names import PLACE_WORDS, main_name, names_with_context, place_name
-from .referents import GROUP, HE, SHE, THING, is_date_or_number
+from .antecedents import THE_WORD, the_phrase
+from .names import PLACE_WORDS, main_name, names_with_context
+from .referents import GROUP, HE, SHE, THING, is_plural
 
 Agrees = Callable[[str, str], bool]  # (kind, name) -> may a pronoun of that kind stand for it
 MAX_READINGS = 3
+# Rules, by name, for `AnswerSettings.off` (`python -m bench.followups` measures each): a
+# name inside "the X noun" and the verb after it (antecedents.py), a "the" phrase owning
+# the "its" after it, a second pronoun of another kind, a capitalised opener that is no
+# name (here), and ordinals (antecedents.py).
+RULES = (
+    "noun_phrases",
+    "possessive_subject",
+    "second_pronoun",
+    "opener",
+    "ordinals",
+)
 STACK_TURNS = 3  # turns whose entities stay on the stack
 
 _KIND = {
@@ -82,9 +95,14 @@ class Turn:
         return m.group(1) if m else self.resolved
 
 
-def rewrite(question: str, history: Sequence[Turn], agrees: Agrees = guess_agrees) -> list[str]:
+def rewrite(
+    question: str,
+    history: Sequence[Turn],
+    agrees: Agrees = guess_agrees,
+    off: frozenset[str] = frozenset(),
+) -> list[str]:
     """The standalone readings of a follow-up, most salient first; [] when the question
-    stands alone (or is no question: "thanks")."""
+    stands alone (or is no question: "thanks"). `off`: rules switched off (RULES)."""
     answered = [t for t in history if t.answered]  # a declined turn lends no subject
     if not answered or not _is_question(question):
         return []
@@ -93,7 +111,7 @@ def rewrite(question: str, history: Sequence[Turn], agrees: Agrees = guess_agree
     if ellipsis and not _QUESTION_WORD.match(question[ellipsis.end() :]):
         made = _ellipsis(question[ellipsis.end() :].strip(), prev)
         return [made] if made else []
-    own, pronoun = _pointing_back(question)
+    own, pronoun = _pointing_back(question, off)
     if own:
         return []  # it names its own subject
     if pronoun is None:
@@ -116,26 +134,63 @@ def rewrite(question: str, history: Sequence[Turn], agrees: Agrees = guess_agree
     return out
 
 
-def _pointing_back(question: str) -> tuple[bool, re.Match[str] | None]:
+def _pointing_back(
+    question: str, off: frozenset[str] = frozenset()
+) -> tuple[bool, re.Match[str] | None]:
     """(whether the question names its own subject first - "Why did Trump change his
-    mind?" -, the pronoun that points back to the conversation or None)."""
+    mind?" -, the pronoun that points back to the conversation or None).
+
+    A name before the pronouns binds those of the first pronoun's kind only: in "How do
+    Mongolians describe their relationship to him?" "their" is the Mongolians and "him"
+    someone the conversation was about (one clause does not call one name both "they"
+    and "he")."""
     scan = _EXISTENTIAL_THERE.sub(lambda m: "\0" * len(m.group()), question)
-    pronoun = _PRONOUN.search(scan)
-    named_at = _first_name_at(question)
-    if named_at is not None and (pronoun is None or pronoun.start() > named_at):
-        return True, None
-    return False, pronoun
+    pronouns = list(_PRONOUN.finditer(scan))
+    named_at = _first_name_at(question, "opener" not in off)
+    if named_at is None or (pronouns and pronouns[0].start() < named_at):
+        if pronouns and "possessive_subject" not in off and _phrase_owns(question, pronouns[0]):
+            return True, None
+        return False, pronouns[0] if pronouns else None
+    bound = [p for p in pronouns if p.start() > named_at]
+    if bound and bound[0].group().lower() != "there" and "second_pronoun" not in off:
+        kind = _KIND[bound[0].group().lower()]
+        for p in bound[1:]:
+            word = p.group().lower()
+            if word != "there" and _KIND[word] != kind:
+                return False, p
+    return True, None
 
 
-def unresolved(question: str, history: Sequence[Turn], readings: Sequence[str]) -> str | None:
+def _phrase_owns(question: str, pronoun: re.Match[str]) -> bool:
+    """Whether a "the" phrase before a possessive "its"/"their" of the same number is whose
+    it is: "When did the island ferry resume its service?" is about the ferry. Not so for
+    an object: in "What made the oil crisis worse in it?" "it" points back."""
+    word = pronoun.group().lower()
+    if word not in ("its", "their"):
+        return False
+    for the in THE_WORD.finditer(question, 0, pronoun.start()):
+        phrase, _ = the_phrase(question, the.end(), 0)
+        if phrase and is_plural(phrase) == (word == "their"):
+            return True
+    return False
+
+
+def unresolved(
+    question: str,
+    history: Sequence[Turn],
+    readings: Sequence[str],
+    off: frozenset[str] = frozenset(),
+) -> str | None:
     """The pronoun of a follow-up that no name of the conversation agrees with ("How old
     is he?" when no person was asked about), or None. Such a question is not searched
-    alone: quoting anyone's age for "he" would answer what was not asked."""
-    if readings or not any(t.answered for t in history) or not _is_question(question):
+    alone: quoting anyone's age for "he" would answer what was not asked. The same after
+    turns that were all declined, which lend nothing: "Where is it located?" after an
+    unanswered "Which museum did gunmen attack?" once quoted a refugee camp's place."""
+    if readings or not history or not _is_question(question):
         return None
     if _ELLIPSIS.match(question):
         return None
-    _, pronoun = _pointing_back(question)
+    _, pronoun = _pointing_back(question, off)
     if pronoun is None or pronoun.group().lower() == "there":
         return None
     return pronoun.group()
@@ -169,9 +224,19 @@ def _her_is_possessive(question: str, pronoun: re.Match[str]) -> bool:
     return bool(nxt) and nxt.isalpha() and nxt not in _AFTER_OBJECT
 
 
-def _first_name_at(question: str) -> int | None:
-    name = main_name(question)
-    return question.find(name.split()[0]) if name else None
+def _first_name_at(question: str, opener: bool = True) -> int | None:
+    """Where the question's first name starts. A single capitalised word opening the
+    question is not taken for one: "Soon after gaining it, ..." names nothing."""
+    at = 0
+    for name, before in names_with_context(question):
+        found = question.find(name, at)
+        if found < 0:
+            continue
+        at = found + len(name)
+        if opener and before == "" and " " not in name and not question[:found].strip(" \"“'("):
+            continue
+        return found + (4 if name.startswith("the ") else 0)
+    return None
 
 
 def _is_question(text: str) -> bool:
@@ -212,64 +277,3 @@ def _ellipsis(rest: str, prev: Turn) -> str | None:
 
 
 _TOPIC = PLACE_WORDS | {"about", "of", "on", "for", "against", "over", "the"}
-
-
-# Names after these words are objects or places, not what the question is about.
-_NOT_SUBJECT = PLACE_WORDS | {"of", "for", "against", "over", "by", "with", "about"}
-_THE_PHRASE = re.compile(r"\bthe\s+((?:[a-z][\w'-]*\s+){0,2}[a-z][\w'-]*)")
-_AUX_BEFORE = re.compile(
-    r"\b(do|does|did|is|are|was|were|has|have|had|will|would|can|could|should)\s+$", re.I
-)
-_POSSESSIVE_END = re.compile(r"('s|’s|'|’)$")
-# "What is feather duvet lung?": a subject in lower case, with no "the" to find it by.
-_WHAT_IS = re.compile(
-    r"^\W*(?i:what)\s+(?:is|are|was|were)\s+(?:an?\s+)?([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,4})\s*\?*$"
-)
-_STOP_AT = re.compile(
-    r"\s+(?:did|do|does|is|are|was|were|have|has|had|to|in|of|on|for|at|where|which|who|"
-    r"whom|that|when|why|how)\b.*"
-)
-
-
-def entities_of(resolved: str, best_quote: str | None, asked_for_name: bool) -> tuple[str, ...]:
-    """What later pronouns may stand for after this turn, most salient first: the
-    question's names (its subject before names after "in", "of" ...), its "the" noun
-    phrases, then - only when it asked for a name ("Who hired Tesla?") - its answer's
-    names. Never a date or a number."""
-    m = _WRAPPED.match(resolved)
-    text = m.group(1) if m else resolved
-    named = [
-        (_POSSESSIVE_END.sub("", f"the {n}" if b == "the" and not n.startswith("the ") else n), b)
-        for n, b in names_with_context(text)
-    ]
-    found = [n for n, b in named if b not in _NOT_SUBJECT]
-    found += [n for n, b in named if b in _NOT_SUBJECT]
-    for p in _THE_PHRASE.finditer(text):
-        words = _STOP_AT.sub("", p.group(1)).split()
-        if len(words) > 1 and _AUX_BEFORE.search(text[: p.start()]):
-            words = words[:-1]  # "do the tourists spend": the subject, then its verb
-        phrase = "the " + " ".join(words)
-        if tokens.analyze(phrase) and not any(n.endswith(phrase[4:]) for n, _ in named):
-            found.append(phrase)
-    if what := _WHAT_IS.match(text):  # "What is feather duvet lung?": what it is about
-        found.append(what.group(1))
-    if asked_for_name and best_quote:
-        # Not a single capitalised word opening the quote: "Police rescued ..." is no name.
-        opening = best_quote.lstrip(" “\"'(").split(" ", 1)[0]
-        found += [
-            _POSSESSIVE_END.sub("", n)
-            for n, _ in names_with_context(best_quote)
-            if not (" " not in n and n == opening)
-        ]
-    out: list[str] = []
-    for name in found:
-        if name not in out and not is_date_or_number(name):
-            out.append(name)
-    return tuple(out[:8])
-
-
-def place_of(resolved: str, best_quote: str | None) -> str | None:
-    """What "there" stands for: the question's place, else its best quote's."""
-    m = _WRAPPED.match(resolved)
-    text = m.group(1) if m else resolved
-    return place_name(text) or place_name(best_quote or "")

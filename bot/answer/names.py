@@ -39,6 +39,8 @@ def _names(text: str) -> list[tuple[int, str, str]]:
             if gap.strip():
                 break  # "Webb, 51, of": a comma or a bracket ends a name
             word = words[j][0]
+            if words[j - 1][0].endswith(".") and tokens.term(word) == "":
+                break  # "... two Super Bowls. He ...": a sentence ends ("Dr. Harrison" goes on)
             if _CAPITALISED.match(word) or _PARTICLE_WORD.match(word) or _NAME_NUMBER.match(word):
                 j += 1
             elif (

@@ -77,8 +77,9 @@ class Answerer:
         if (reply := small_talk(q)) is not None:
             return Answer(q, False, reply, small_talk=True)
         timings: dict[str, float] = {}
-        readings = rewrite(q, history, self.agreement(memo if memo is not None else {}))
-        if (word := unresolved(q, history, readings)) is not None:
+        agrees = self.agreement(memo if memo is not None else {})
+        readings = rewrite(q, history, agrees, s.off)
+        if (word := unresolved(q, history, readings, s.off)) is not None:
             return Answer(
                 q, False, f"I can't tell who or what “{word}” is here: ask again with the name."
             )

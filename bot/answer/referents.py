@@ -40,7 +40,17 @@ _MONTHS = (
     "thursday friday saturday sunday"
 ).split()
 _DATE_WORD = re.compile(r"^(\d[\d,.]*(s|th|st|nd|rd)?|" + "|".join(_MONTHS) + r")$", re.I)
+# Ordinals: "Who was the first NASA scientist?" gives "the first", which no later "it"
+# stands for.
+_ORDINAL = re.compile(
+    r"^(the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)$", re.I
+)
 HITS = 8  # passages read per name
+
+
+def is_ordinal(name: str) -> bool:
+    """ "the first", "last"."""
+    return bool(_ORDINAL.match(name.strip()))
 
 
 def is_date_or_number(name: str) -> bool:

@@ -141,7 +141,8 @@ class AnswerSettings:
     max_top: int = MAX_TOP
     # Rules switched off, by name, to measure what each is worth (`python -m bench.ablate`):
     # "predicate", "typed_predicate", "two_names", "lead_in", "later_names", "later_needs",
-    # "spelling", "containment".
+    # "spelling", "containment"; and the follow-up rules of followup.RULES
+    # (`python -m bench.followups`).
     # Empty in use.
     off: frozenset[str] = frozenset()
 

@@ -92,11 +92,11 @@ def run_squad(
             "declined, article not indexed": m.get("negatives_declined", 0.0),
         }
     if followups:
-        report.followups = _followups(data, full, seed, top, only)
+        report.followups = followup_recall(data, full, seed, top, only)
     return report
 
 
-def _followups(
+def followup_recall(
     data: sq.SquadSet, answerer: Answerer, seed: int, top: int, only: frozenset[str] | None
 ) -> dict[str, float]:
     """R@3 of the pronoun form asked after its first question, against R@3 of the same
