@@ -18,7 +18,7 @@ from .names import PLACE_WORDS, names_with_context, place_name
 from .referents import is_date_or_number, is_ordinal, is_plural
 
 MAX_ENTITIES = 8  # per turn: each name tried may cost one search (referents.kinds_of)
-_WRAPPED = re.compile(r"^[^()]*\((.*)\)$")  # "When? (Who destroyed the mosque?)"
+WRAPPED = re.compile(r"^[^()]*\((.*)\)$")  # "When? (Who destroyed the mosque?)"
 
 
 # Names after these words are objects or places, not what the question is about.
@@ -45,7 +45,7 @@ def entities_of(
     question's names (its subject before names after "in", "of" ...), its "the" noun
     phrases, then - only when it asked for a name ("Who hired Tesla?") - its answer's
     names. Never a date, a number or an ordinal."""
-    m = _WRAPPED.match(resolved)
+    m = WRAPPED.match(resolved)
     text = m.group(1) if m else resolved
     found: list[str] = []
     later: list[str] = []
@@ -125,6 +125,6 @@ def _quote_names(quote: str) -> list[str]:
 
 def place_of(resolved: str, best_quote: str | None) -> str | None:
     """What "there" stands for: the question's place, else its best quote's."""
-    m = _WRAPPED.match(resolved)
+    m = WRAPPED.match(resolved)
     text = m.group(1) if m else resolved
     return place_name(text) or place_name(best_quote or "")

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..ingest import tokens
-from .antecedents import THE_WORD, the_phrase
+from .antecedents import THE_WORD, WRAPPED, the_phrase
 from .names import PLACE_WORDS, main_name, names_with_context
 from .referents import GROUP, HE, SHE, THING, is_plural
 
@@ -65,7 +65,6 @@ _EXISTENTIAL_THERE = re.compile(
 )
 _ELLIPSIS = re.compile(r"^\s*(and what about|what about|how about|and|but|also|so)\b\W*", re.I)
 _QUESTION_WORD = re.compile(r"^\W*(who|whom|whose|what|when|where|why|how|which)\b", re.I)
-_WRAPPED = re.compile(r"^[^()]*\((.*)\)$")
 # Words after "her" that show it is an object, not a possessive ("gave her to", "her?").
 _AFTER_OBJECT = frozenset("to in on at for with from by about and or as than after before".split())
 
@@ -91,7 +90,7 @@ class Turn:
     @property
     def base(self) -> str:
         """The standalone question a bare follow-up attaches to: "When? (Q)" -> "Q"."""
-        m = _WRAPPED.match(self.resolved)
+        m = WRAPPED.match(self.resolved)
         return m.group(1) if m else self.resolved
 
 
