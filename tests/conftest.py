@@ -7,6 +7,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -100,6 +101,22 @@ def wait_until(ready: Callable[[], bool], what: str, timeout: float = 120.0) -> 
     while not ready():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
+
+
+def ask_with_site(
+    site: Path, corpus: Path, index: Path, cwd: Path, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ask "Who cut the ribbon?"` in a fresh process whose imports look in
+    `site` first (a damaged install stands there)."""
+    command = [sys.executable, "-m", "bot", "ask", "Who cut the ribbon?"]
+    return subprocess.run(
+        [*command, "--corpus", str(corpus), "--index", str(index)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**env, "PYTHONPATH": str(site)},
+    )
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import cast
 
@@ -24,7 +22,7 @@ from bot.index.local import LocalRetriever
 from bot.interfaces.cli import main
 from bot.opening import open_engine, open_index, verify
 
-from .conftest import ROOT, quiet, write
+from .conftest import ROOT, ask_with_site, quiet, write
 from .hash_encoder import DIM, HashEncoder
 
 
@@ -159,24 +157,7 @@ def test_a_damaged_install_is_one_line_and_exit_1(
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("")
     (fake / "model.onnx").write_bytes(model_file().read_bytes()[:1000])
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "ask",
-            "Who cut the ribbon?",
-            "--corpus",
-            str(tiny_corpus),
-            "--index",
-            str(tmp_path / "i"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(fake.parent)},
-    )
+    result = ask_with_site(fake.parent, tiny_corpus, tmp_path / "i", ROOT, dict(os.environ), 120)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1].startswith("error: the sentence encoder's weights")
     assert "reinstall newsqa" in result.stderr and "Traceback" not in result.stderr

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from bot.errors import ConfigError
 from bot.interfaces.cli import main
 from bot.opening import open_engine
 
-from .conftest import ROOT, quiet, write
+from .conftest import ROOT, ask_with_site, quiet, write
 from .hash_encoder import HashEncoder
 
 QUESTIONS = (
@@ -72,24 +70,7 @@ def test_a_damaged_install_is_one_line_and_exit_1(tiny_corpus: Path, tmp_path: P
     weights = site / "bot" / "encoder" / reader_module.WEIGHTS.name
     weights.write_bytes(weights.read_bytes()[:1000])
     env = {k: v for k, v in os.environ.items() if k != "NEWSQA_LEXICAL"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "ask",
-            "Who cut the ribbon?",
-            "--corpus",
-            str(tiny_corpus),
-            "--index",
-            str(tmp_path / "i"),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**env, "PYTHONPATH": str(site)},
-    )
+    result = ask_with_site(site, tiny_corpus, tmp_path / "i", tmp_path, env, 300)
     assert result.returncode == 1, result.stderr
     last = result.stderr.splitlines()[-1]
     assert last.startswith("error: the reader's weights is damaged") and "--no-reader" in last
